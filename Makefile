@@ -1,0 +1,20 @@
+# The two commands of the README: `make dev` runs the app, `make test` runs
+# every test on throwaway PostgreSQL and Redis servers.
+GO ?= go
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS := -X github.com/MTES-MCT/apilos-go/internal/version.Version=$(VERSION)
+
+.PHONY: build dev test vet assets
+
+build:
+	$(GO) build -ldflags "$(LDFLAGS)" -o bin/apilos ./cmd/apilos
+
+dev: build
+	./scripts/ensure-deps.sh
+	./bin/apilos dev
+
+vet:
+	$(GO) vet ./...
+
+test:
+	./scripts/with-services.sh sh -c '$(GO) vet ./... && $(GO) test -count=1 ./...'

@@ -1,0 +1,35 @@
+package main
+
+import (
+	"context"
+	"log/slog"
+	"os"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/MTES-MCT/apilos-go/internal/config"
+	"github.com/MTES-MCT/apilos-go/internal/db"
+)
+
+// loadConfig reads the environment once per command.
+func loadConfig() (config.Config, error) { return config.Load() }
+
+// openDB opens the configured database.
+func openDB(ctx context.Context, cfg config.Config) (*pgxpool.Pool, error) {
+	url, err := cfg.RequireDatabase()
+	if err != nil {
+		return nil, err
+	}
+	return db.Open(ctx, url)
+}
+
+// newLogger gives JSON logs in production and text logs elsewhere.
+func newLogger(cfg config.Config) *slog.Logger {
+	var level slog.Level
+	_ = level.UnmarshalText([]byte(cfg.LogLevel))
+	opts := &slog.HandlerOptions{Level: level}
+	if cfg.IsDevelopment() {
+		return slog.New(slog.NewTextHandler(os.Stderr, opts))
+	}
+	return slog.New(slog.NewJSONHandler(os.Stderr, opts))
+}
