@@ -1,0 +1,42 @@
+package jobs
+
+import (
+	"log/slog"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+)
+
+// Deps are what the handlers need. Features add their services here
+// (storage, mailer, converter...) and the commands fill them.
+type Deps struct {
+	Pool *pgxpool.Pool
+	// RedisURL is the queue's Redis (redis://[user:password@]host:port/db,
+	// or rediss:// for TLS).
+	RedisURL string
+	Logger   *slog.Logger
+}
+
+// register is the one place where the worker's tasks and schedule are
+// declared. A feature adds its Handle (and Schedule) lines here; its
+// handler lives in this package, in a file of its own, and calls domain
+// code.
+func register(r *Registry, d Deps) {
+	r.Handle(ClearExpiredSessions, clearExpiredSessions(d))
+	// Every night, when nobody works: the web process no longer needs them.
+	r.Schedule("0 3 * * *", ClearExpiredSessions, nil)
+}
+
+// DefaultRegistry returns the registry of every task of APiLos, or the
+// declaration mistakes.
+func DefaultRegistry(d Deps) (*Registry, error) {
+	r := NewRegistry()
+	register(r, d.withDefaults())
+	return r, r.Err()
+}
+
+func (d Deps) withDefaults() Deps {
+	if d.Logger == nil {
+		d.Logger = slog.Default()
+	}
+	return d
+}
