@@ -1,0 +1,51 @@
+#!/bin/sh
+# Installs the front-end packages from the lockfile (DSFR, htmx) and copies
+# only the files the pages serve into internal/web/static/vendor/, which is
+# embedded in the binary and not committed. Run it before `go build` when
+# you want the real look; the Go build and tests work without it.
+set -eu
+cd "$(dirname "$0")/.."
+
+if [ ! -f .dsfr.yml ]; then
+	echo "assets : .dsfr.yml manquant à la racine (accept-license: 1.0.1), l'installation du DSFR serait refusée" >&2
+	exit 1
+fi
+if [ -f package-lock.json ]; then
+	npm ci --no-audit --no-fund
+else
+	npm install --no-audit --no-fund
+fi
+
+dsfr=node_modules/@gouvfr/dsfr/dist
+htmx=node_modules/htmx.org/dist
+out=internal/web/static/vendor
+
+rm -rf "$out"
+mkdir -p "$out/dsfr/artwork/pictograms" "$out/dsfr/artwork/background" "$out/dsfr/icons" "$out/htmx"
+
+cp "$dsfr/dsfr.min.css" "$dsfr/dsfr.module.min.js" "$dsfr/dsfr.nomodule.min.js" "$out/dsfr/"
+# Marianne and Spectral, woff2 and the woff fallback named by the CSS.
+cp -R "$dsfr/fonts" "$out/dsfr/fonts"
+cp -R "$dsfr/favicon" "$out/dsfr/favicon"
+
+# Icons: only the categories the pages use (add one here when a page needs
+# it). Their stylesheets are joined into one file placed three levels under
+# dsfr/, so their relative URLs (../../../icons/<category>/<name>.svg) still
+# resolve to the copied SVG files.
+icon_categories="system user arrows buildings document business communication editor map"
+mkdir -p "$out/dsfr/utility/icons/icons-apilos"
+: > "$out/dsfr/utility/icons/icons-apilos/icons.min.css"
+for c in $icon_categories; do
+	cat "$dsfr/utility/icons/icons-$c/icons-$c.min.css" >> "$out/dsfr/utility/icons/icons-apilos/icons.min.css"
+	echo >> "$out/dsfr/utility/icons/icons-apilos/icons.min.css"
+	cp -R "$dsfr/icons/$c" "$out/dsfr/icons/$c"
+done
+
+# Pictograms and the background motif of the error pages.
+cp -R "$dsfr/artwork/pictograms/." "$out/dsfr/artwork/pictograms/"
+cp "$dsfr/artwork/background/ovoid.svg" "$out/dsfr/artwork/background/"
+
+cp "$htmx/htmx.min.js" "$out/htmx/"
+
+cp node_modules/@gouvfr/dsfr/LICENSE.md "$out/dsfr/LICENSE.md" 2>/dev/null || true
+echo "assets : fichiers copiés dans $out ($(du -sh "$out" | cut -f1))"
