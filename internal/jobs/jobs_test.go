@@ -3,6 +3,7 @@ package jobs
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -339,5 +340,55 @@ func TestRunNeedsRedis(t *testing.T) {
 	_, err = NewClient("http://:secret@exemple")
 	if err == nil || !strings.Contains(err.Error(), "REDIS_URL invalide") || strings.Contains(err.Error(), "secret") {
 		t.Errorf("URL invalide : %v", err)
+	}
+}
+
+func TestUnreadablePayloadIsArchivedWithoutRetry(t *testing.T) {
+	d := testDeps(t)
+	var logs lockedBuffer
+	d.Logger = slog.New(slog.NewTextHandler(&logs, nil))
+	typed := Kind{Type: "test:typed", MaxRetry: 5}
+	startRun(t, d, WithTasks(Task{Kind: typed, Handler: func(ctx context.Context, task *asynq.Task) error {
+		_, err := Decode[struct{ Convention string }](task)
+		return err
+	}}), WithPollInterval(50*time.Millisecond))
+	opt, _ := RedisOpt(d.RedisURL)
+	raw := asynq.NewClient(opt)
+	defer raw.Close()
+	info, err := raw.Enqueue(typed.NewTask([]byte("pas du JSON")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	insp := inspector(t, d)
+	var ti *asynq.TaskInfo
+	waitFor(t, "tâche archivée", func() bool {
+		ti, err = insp.GetTaskInfo(QueueDefault, info.ID)
+		return err == nil && ti.State == asynq.TaskStateArchived
+	})
+	if ti.Retried != 0 {
+		t.Errorf("%d nouvelles tentatives pour un contenu illisible, attendu 0", ti.Retried)
+	}
+	waitFor(t, "journal de l'échec", func() bool {
+		return strings.Contains(logs.String(), "level=ERROR msg=\"tâche en échec définitif, archivée\" type=test:typed")
+	})
+	if !strings.Contains(logs.String(), "contenu de la tâche \\\"test:typed\\\" illisible") {
+		t.Errorf("journal sans la cause :\n%s", logs.String())
+	}
+}
+
+func TestFailureWithRetriesLeftIsAWarning(t *testing.T) {
+	d := testDeps(t)
+	var logs lockedBuffer
+	d.Logger = slog.New(slog.NewTextHandler(&logs, nil))
+	k := Kind{Type: "test:warn", MaxRetry: 2, Backoff: Backoff{Base: time.Hour}}
+	startRun(t, d, WithTasks(Task{Kind: k, Handler: func(context.Context, *asynq.Task) error {
+		return errors.New("service SIAP indisponible")
+	}}), WithPollInterval(50*time.Millisecond))
+	enqueue(t, d, k, nil)
+	waitFor(t, "journal de l'échec", func() bool {
+		return strings.Contains(logs.String(), "level=WARN msg=\"tâche en échec, nouvelle tentative prévue\" type=test:warn")
+	})
+	if !strings.Contains(logs.String(), "tentative=1 tentatives_max=3 erreur=\"service SIAP indisponible\"") {
+		t.Errorf("journal :\n%s", logs.String())
 	}
 }
