@@ -137,13 +137,11 @@ func (s *syncBuffer) String() string {
 }
 
 func TestClearSessions(t *testing.T) {
-	url := dbtest.EmptyURL(t)
+	url := dbtest.URL(t)
 	t.Setenv("DATABASE_URL", url)
 	pool := dbtest.Connect(t, url)
 	ctx := context.Background()
-	_, err := pool.Exec(ctx, `CREATE TABLE sessions (
-		token TEXT PRIMARY KEY, data BYTEA NOT NULL, expiry TIMESTAMPTZ NOT NULL);
-		INSERT INTO sessions VALUES
+	_, err := pool.Exec(ctx, `INSERT INTO sessions (token, data, expiry) VALUES
 		('a', '\x01', now() - interval '2 days'),
 		('b', '\x01', now() - interval '1 minute'),
 		('c', '\x01', now() - interval '7 hours'),

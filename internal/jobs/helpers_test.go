@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/hibiken/asynq"
-	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/MTES-MCT/apilos-go/internal/dbtest"
 	"github.com/MTES-MCT/apilos-go/internal/redistest"
@@ -42,21 +41,9 @@ func (w *testWriter) Write(p []byte) (int, error) {
 	return w.w.Write(p)
 }
 
-// sessionsPool gives a database holding the sessions table.
-func sessionsPool(t *testing.T) *pgxpool.Pool {
-	t.Helper()
-	pool := dbtest.Connect(t, dbtest.EmptyURL(t))
-	_, err := pool.Exec(context.Background(), `CREATE TABLE sessions (
-		token TEXT PRIMARY KEY, data BYTEA NOT NULL, expiry TIMESTAMPTZ NOT NULL)`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return pool
-}
-
 // testDeps gives real PostgreSQL and Redis.
 func testDeps(t *testing.T) Deps {
-	return Deps{Pool: sessionsPool(t), RedisURL: redistest.URL(t), Logger: testLogger(t)}
+	return Deps{Pool: dbtest.Pool(t), RedisURL: redistest.URL(t), Logger: testLogger(t)}
 }
 
 // running is a Run in the background.

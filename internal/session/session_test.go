@@ -4,27 +4,13 @@ import (
 	"context"
 	"testing"
 
-	"github.com/jackc/pgx/v5/pgxpool"
-
 	"github.com/MTES-MCT/apilos-go/internal/dbtest"
 	"github.com/MTES-MCT/apilos-go/internal/session"
 )
 
-// sessionsPool gives a database holding the sessions table.
-func sessionsPool(t *testing.T) *pgxpool.Pool {
-	t.Helper()
-	pool := dbtest.Connect(t, dbtest.EmptyURL(t))
-	_, err := pool.Exec(context.Background(), `CREATE TABLE sessions (
-		token TEXT PRIMARY KEY, data BYTEA NOT NULL, expiry TIMESTAMPTZ NOT NULL)`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return pool
-}
-
 func TestDeleteExpired(t *testing.T) {
 	ctx := context.Background()
-	pool := sessionsPool(t)
+	pool := dbtest.Pool(t)
 	_, err := pool.Exec(ctx, `INSERT INTO sessions (token, data, expiry) VALUES
 		('old1', '\x01', now() - interval '1 day'),
 		('old2', '\x02', now() - interval '1 second'),
