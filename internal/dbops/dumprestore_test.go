@@ -24,7 +24,6 @@ func repoRoot(t *testing.T) string {
 	return filepath.Clean(filepath.Join(filepath.Dir(file), "..", ".."))
 }
 
-
 // loadBusinessData fills a migrated database with the reference test
 // fixtures (roles and permissions, départements, bailleurs, instructeurs,
 // programmes, conventions, users) and a table of awkward values.
