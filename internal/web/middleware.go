@@ -16,6 +16,8 @@ type ctxKey int
 const (
 	requestIDKey ctxKey = iota
 	loggerKey
+	// routeKey holds a *string where recordRoute writes the matched pattern.
+	routeKey
 )
 
 // RequestID returns the id of the request being served, or "".
@@ -98,19 +100,31 @@ func (rw *recorder) Unwrap() http.ResponseWriter { return rw.ResponseWriter }
 // Static files are many per page view: debug level too.
 var quietRoutes = map[string]bool{"GET /healthz": true, "GET /readyz": true, "GET /metrics": true, staticPattern: true}
 
-// observe logs one line per request and feeds the request metrics. It must
-// see the very *http.Request given to the mux, which writes the matched
-// pattern into it: nothing between observe and the mux may copy the request.
+// recordRoute wraps the mux: once it has routed the request (it writes the
+// pattern into the *http.Request it was given), the pattern is copied where
+// observe can read it, whatever copies of the request were made between.
+func recordRoute(mux http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if p, ok := r.Context().Value(routeKey).(*string); ok {
+			defer func() { *p = r.Pattern }() // also after a panic
+		}
+		mux.ServeHTTP(w, r)
+	})
+}
+
+// observe logs one line per request and feeds the request metrics, by
+// route pattern (never the raw path: bounded label values).
 func (s *server) observe(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
+		var route string
+		r = r.WithContext(context.WithValue(r.Context(), routeKey, &route))
 		rec := &recorder{ResponseWriter: w}
 		next.ServeHTTP(rec, r)
 		d := time.Since(start)
 		if rec.status == 0 {
 			rec.status = http.StatusOK
 		}
-		route := r.Pattern
 		if route == "" {
 			route = "aucune"
 		}

@@ -48,7 +48,7 @@ func ServeListener(ctx context.Context, ln net.Listener, h http.Handler, log *sl
 		return err
 	case <-ctx.Done():
 	}
-	log.Info("arrêt demandé : plus de nouvelles connexions, fin des requêtes en cours", "delai", ShutdownTimeout.String())
+	log.Info("arrêt demandé : plus de nouvelles connexions, fin des requêtes en cours", "timeout", ShutdownTimeout.String())
 	sctx, cancel := context.WithTimeout(context.Background(), ShutdownTimeout)
 	defer cancel()
 	err := srv.Shutdown(sctx)

@@ -63,6 +63,12 @@ func New(opts Options) (http.Handler, error) {
 	if s.tmpl, err = newRenderer(s.assets); err != nil {
 		return nil, err
 	}
+	for _, f := range []string{"vendor/dsfr/dsfr.min.css", "vendor/htmx/htmx.min.js"} {
+		if !s.assets.Has(f) {
+			s.log.Warn("fichiers statiques DSFR/htmx absents du binaire : les pages s'afficheront sans style ; lancez scripts/assets.sh (make assets) avant de compiler", "missing", f)
+			break
+		}
+	}
 	s.redis = opts.Redis
 	if s.redis == nil && opts.RedisURL != "" {
 		ro, err := redis.ParseURL(opts.RedisURL)
@@ -83,9 +89,8 @@ func New(opts Options) (http.Handler, error) {
 
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(http.HandlerFunc(s.forbiddenCrossOrigin))
-	// Outermost first. observe must get the request the mux will route
-	// (it reads r.Pattern afterwards), so nothing below it copies r.
-	var h http.Handler = s.mux
+	// Outermost first.
+	var h http.Handler = recordRoute(s.mux)
 	h = cop.Handler(h)
 	h = s.notFoundPages(h)
 	h = s.recoverPanics(h)

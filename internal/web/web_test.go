@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"path"
 	"regexp"
 	"strings"
 	"sync"
@@ -395,6 +396,9 @@ func TestPanicRecovery(t *testing.T) {
 			}
 		}
 	}
+	if !strings.Contains(logs.String(), `"request_id":"panique-1","method":"GET","route":"GET /test/panique","path":"/test/panique","status":500,`) {
+		t.Errorf("journal d'accès de la requête en panique absent ou incomplet : %s", logs.String())
+	}
 	if panics != 1 {
 		t.Errorf("%d lignes de panique, 1 attendue", panics)
 	}
@@ -524,6 +528,34 @@ func TestStaticFiles(t *testing.T) {
 	plain, _ := io.ReadAll(zr)
 	if string(plain) != css {
 		t.Error("app.css compressé différent de l'original")
+	}
+}
+
+// Every /static/ URL of the layout answers: served with its content type
+// when the file is embedded, 404 when scripts/assets.sh has not run.
+func TestLayoutAssetLinks(t *testing.T) {
+	h, _ := newHandler(t, Options{})
+	a, err := newAssets()
+	if err != nil {
+		t.Fatal(err)
+	}
+	html := body(t, get(t, h, "/"))
+	links := regexp.MustCompile(`(?:href|src)="(/static/[0-9a-f]{12}/([^"#]+))`).FindAllStringSubmatch(html, -1)
+	if len(links) < 8 {
+		t.Fatalf("%d liens statiques seulement dans la mise en page", len(links))
+	}
+	for _, l := range links {
+		res := get(t, h, l[1])
+		if !a.Has(l[2]) {
+			if res.StatusCode != http.StatusNotFound {
+				t.Errorf("%s absent : statut %d", l[2], res.StatusCode)
+			}
+			continue
+		}
+		want := contentTypes[path.Ext(l[2])]
+		if res.StatusCode != http.StatusOK || res.Header.Get("Content-Type") != want {
+			t.Errorf("%s : statut %d, type %q (attendu %q)", l[2], res.StatusCode, res.Header.Get("Content-Type"), want)
+		}
 	}
 }
 
