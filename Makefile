@@ -9,8 +9,11 @@ LDFLAGS := -X github.com/MTES-MCT/apilos-go/internal/version.Version=$(VERSION)
 build:
 	$(GO) build -ldflags "$(LDFLAGS)" -o bin/apilos ./cmd/apilos
 
-dev: build
-	./scripts/ensure-deps.sh
+assets:
+	APILOS_NEED_NODE=1 ./scripts/ensure-deps.sh
+	./scripts/assets.sh
+
+dev: assets build
 	./bin/apilos dev
 
 vet:
