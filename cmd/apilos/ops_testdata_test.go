@@ -129,7 +129,7 @@ func opsAssertUnchanged(t *testing.T, before, after map[string][]string) {
 type businessIDs struct {
 	opsIDs
 	superuser, staff, bailleurUser, instructeurUser int64
-	convention, avenant, lot                         int
+	convention, avenant, lot                        int
 }
 
 // seedBusiness adds, on top of the document's example, one object of every
@@ -139,7 +139,9 @@ func seedBusiness(t *testing.T, pool *pgxpool.Pool) businessIDs {
 	t.Helper()
 	b := businessIDs{opsIDs: seedDocExample(t, pool, 1)}
 	opsExec(t, pool, `INSERT INTO auth_group (name) VALUES ('bailleur'), ('instructeur'), ('administrateur') ON CONFLICT DO NOTHING`)
-	group := func(name string) int { return opsScalar[int](t, pool, `SELECT id FROM auth_group WHERE name = $1`, name) }
+	group := func(name string) int {
+		return opsScalar[int](t, pool, `SELECT id FROM auth_group WHERE name = $1`, name)
+	}
 	// A bailleur absorbed by another (parent).
 	opsExec(t, pool, `INSERT INTO bailleurs_bailleur (nom, siret, parent_id) VALUES ('Logis Absorbé', '11111111100011', $1)`, b.bailleurOld)
 
