@@ -19,7 +19,7 @@
 //
 //	go generate ./internal/demo
 //
-// which runs the test that rewrites it (go test -run TestStagingFile -update).
+// which runs the test that rewrites it (go test -run ^TestStagingFile$ -update).
 //
 // The demo users (see Users) all have the password "apilos-demo", stored
 // as a Django pbkdf2_sha256 hash with a fixed salt. The avenant types and
@@ -27,4 +27,4 @@
 // (avenant_types.json pks 1–8, auth.json groups by name), loaded before it.
 package demo
 
-//go:generate go test -run TestStagingFile -update .
+//go:generate go test -run ^TestStagingFile$ -update .

@@ -293,7 +293,7 @@ func (g *generator) emitAvenants(f *family) {
 				}
 			case "duree":
 				for _, l := range av.lots {
-					l.prets = append(l.prets, pretRec{"CDCL", "", t.cree.AddDate(0, 0, -g.days(10, 40)),
+					l.prets = append(l.prets, pretRec{"CDCL", "", g.workTime(t.cree.AddDate(0, 0, -g.days(10, 40))),
 						fmt.Sprint(g.between(100000, 999999)), 50, int64(len(l.logements)) * g.between(15000, 30000) * 100})
 				}
 				av.dateFin = dateFin(av.lots, root.tl.signe)

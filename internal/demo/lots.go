@@ -174,7 +174,7 @@ func (g *generator) newLot(p *progRec, fin string, octroiBefore time.Time) *lotR
 		lot.stationnements = append(lot.stationnements, stationRec{"PLACE_STATIONNEMENT", n, g.between(15, 30) * 100})
 	}
 
-	octroi := func() time.Time { return octroiBefore.AddDate(0, 0, -g.days(30, 150)) }
+	octroi := func() time.Time { return g.workTime(octroiBefore.AddDate(0, 0, -g.days(30, 150))) }
 	numero := func() string { return fmt.Sprintf("%d", g.between(100000, 999999)) }
 	nn := int64(n)
 	switch fin {
