@@ -12,13 +12,15 @@ import (
 
 func init() {
 	var output string
+	var opts fixture.DumpOptions
 	cmd := &cobra.Command{
 		Use:   "dumpdata [app.modèle|app ...]",
 		Short: "Exporte des données au format fixtures Django (JSON)",
 		Long: "Exporte les modèles donnés (ou tous les modèles de données) au format de fixtures\n" +
 			"Django, rechargeable par « apilos loaddata » : modèles référencés d'abord, lignes par clé\n" +
 			"primaire, dates et heures en UTC (2023-03-08T20:43:43.845Z), décimaux en texte.",
-		Example: "  apilos dumpdata -o sauvegarde.json\n  apilos dumpdata bailleurs.bailleur programmes",
+		Example: "  apilos dumpdata -o sauvegarde.json\n  apilos dumpdata bailleurs.bailleur programmes\n" +
+			"  apilos dumpdata --natural-foreign --natural-primary auth.group auth.permission",
 		RunE: func(cmd *cobra.Command, args []string) error {
 			cfg, err := loadConfig()
 			if err != nil {
@@ -30,7 +32,7 @@ func init() {
 			}
 			defer pool.Close()
 			if output == "" || output == "-" {
-				_, err := fixture.Dump(cmd.Context(), pool, cmd.OutOrStdout(), args)
+				_, err := fixture.DumpWith(cmd.Context(), pool, cmd.OutOrStdout(), args, opts)
 				return err
 			}
 			// Write next to the target and rename, so a failed dump never
@@ -40,7 +42,7 @@ func init() {
 				return fmt.Errorf("création de %s impossible : %w", output, err)
 			}
 			defer os.Remove(tmp.Name())
-			res, err := fixture.Dump(cmd.Context(), pool, tmp, args)
+			res, err := fixture.DumpWith(cmd.Context(), pool, tmp, args, opts)
 			if cerr := tmp.Close(); err == nil && cerr != nil {
 				err = fmt.Errorf("écriture de %s impossible : %w", output, cerr)
 			}
@@ -55,5 +57,7 @@ func init() {
 		},
 	}
 	cmd.Flags().StringVarP(&output, "output", "o", "", "fichier de sortie (par défaut : sortie standard)")
+	cmd.Flags().BoolVar(&opts.NaturalForeign, "natural-foreign", false, "références aux groupes, permissions, types de contenu et utilisateurs par clé naturelle")
+	cmd.Flags().BoolVar(&opts.NaturalPrimary, "natural-primary", false, "sans clé primaire pour les objets qui ont une clé naturelle")
 	rootCmd.AddCommand(cmd)
 }

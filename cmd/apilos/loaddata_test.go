@@ -159,4 +159,8 @@ func TestLoadPermissionsCommand(t *testing.T) {
 			t.Fatalf("run %d: %v %q", i+1, err, out)
 		}
 	}
+	out, err := runCmd(t, "", "dumpdata", "--natural-foreign", "--natural-primary", "auth.group")
+	if err != nil || !strings.Contains(out, `{"model": "auth.group", "fields": {"name": "bailleur", "permissions": [["change_bailleur", "bailleurs", "bailleur"]`) {
+		t.Errorf("natural dump: %v %q", err, out)
+	}
 }
