@@ -24,23 +24,21 @@ func repoRoot(t *testing.T) string {
 	return filepath.Clean(filepath.Join(filepath.Dir(file), "..", ".."))
 }
 
-// loadBusinessData fills a migrated database with the reference test
-// fixtures (roles and permissions, départements, bailleurs, instructeurs,
-// programmes, conventions, users) and a table of awkward values.
+// loadBusinessData fills a migrated database with the demo dataset of
+// the staging environment (dataset_staging.json, after the groups and
+// permissions its roles name) and a table of awkward values.
 func loadBusinessData(t *testing.T, pool *pgxpool.Pool) {
 	t.Helper()
 	ctx := context.Background()
-	srcs := []fixture.Source{fixture.AuthFixture()}
-	for _, name := range []string{"departements", "avenant_types", "bailleurs_for_tests", "instructeurs_for_tests",
-		"programmes_for_tests", "conventions_for_tests", "users_for_tests"} {
-		data, err := os.ReadFile(filepath.Join(repoRoot(t), "internal", "fixture", "testdata", name+".json"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		srcs = append(srcs, fixture.Source{Name: name + ".json", Data: data})
+	if _, err := fixture.LoadPermissions(ctx, pool); err != nil {
+		t.Fatalf("load-permissions : %v", err)
 	}
-	if _, err := fixture.Load(ctx, pool, srcs); err != nil {
-		t.Fatalf("chargement des fixtures : %v", err)
+	data, err := os.ReadFile(filepath.Join(repoRoot(t), "dataset_staging.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := fixture.Load(ctx, pool, []fixture.Source{{Name: "dataset_staging.json", Data: data}}); err != nil {
+		t.Fatalf("chargement de dataset_staging.json : %v", err)
 	}
 	if _, err := pool.Exec(ctx, `CREATE TABLE valeurs_delicates (
 		id serial PRIMARY KEY, texte text, montant numeric(12,2), quand timestamptz, doc jsonb, octets bytea, drapeau boolean);
