@@ -29,7 +29,7 @@ d'accueil / est vérifiée à la place et le rapport le dit), la version servie 
 (--production) : en-tête HSTS et redirection 301/308 de http:// vers https://.
 Sort en erreur en nommant chaque point en échec.`,
 		Example: `  apilos check-deploy https://apilos-staging.osc-fr1.scalingo.io --version $GITHUB_SHA --timeout 5m
-  apilos check-deploy https://apilos.beta.gouv.fr --version v1.23.0 --production`,
+  apilos check-deploy https://apilos.beta.gouv.fr --version "$(git rev-parse v1.23.0^{commit})" --production`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			out := cmd.OutOrStdout()
