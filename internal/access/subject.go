@@ -1,0 +1,97 @@
+// Package access answers every "may this user..." question of APiLos, in
+// one place: who the user is for this request (Subject), what they may
+// see (SQL conditions used by every list), what they may do on an object,
+// and which fields they may edit now.
+//
+// A Subject is built per request, from the session (local accounts and
+// CERBERE users) or from an API token; it is never shared between
+// requests. Only the current role counts, never past ones.
+package access
+
+// Typologie of a role (users_role.typologie).
+const (
+	TypologieBailleur       = "BAILLEUR"
+	TypologieInstructeur    = "INSTRUCTEUR"
+	TypologieAdministrateur = "ADMINISTRATEUR"
+)
+
+// Profile codes: the SIAP habilitation profile (groupe.profil.code), or
+// the local equivalent for password accounts ("currently" in the
+// reference session).
+const (
+	ProfileStaff        = "STAFF"
+	ProfileBailleur     = "BAILLEUR"
+	ProfileInstructeur  = "INSTRUCTEUR"
+	ProfileAdmCentrale  = "ADM_CENTRALE"
+	ProfileDirReg       = "DIR_REG"
+	ProfileSerDep       = "SER_DEP"
+	ProfileSerGest      = "SER_GEST"
+	ProfileAssHLM       = "ASS_HLM"
+	ProfileMOPersMorale = "MO_PERS_MORALE"
+	ProfileMOPersPhys   = "MO_PERS_PHYS"
+	ProfilePartenaires  = "PARTENAIRES"
+)
+
+// Groups (auth_group.name) carrying the permissions of a role.
+const (
+	GroupBailleur               = "bailleur"
+	GroupInstructeur            = "instructeur"
+	GroupAdministrateur         = "administrateur"
+	GroupReadonlyBailleur       = "readonly_bailleur"
+	GroupReadonlyInstructeur    = "readonly_instructeur"
+	GroupReadonlyAdministrateur = "readonly_administrateur"
+)
+
+// Role is the current role of a Subject: a users_role row for local
+// accounts and web CERBERE sessions, or the same data without a row (ID
+// 0) for API calls.
+type Role struct {
+	ID                   int64  // users_role.id; 0 when not persisted (API)
+	Typologie            string // TypologieBailleur, ...
+	Profile              string // ProfileSerGest, ... ("currently")
+	Group                string // GroupBailleur, ...
+	BailleurID           int64  // 0 when none
+	AdministrationID     int64  // 0 when none
+	PerimetreRegion      string // INSEE region code of a REG-scoped role
+	PerimetreDepartement string // INSEE département code of a DEP-scoped role
+	ReadOnly             bool   // read-only habilitation (LECTEUR, CHORUS, PARTENAIRES...)
+	HabilitationID       int64  // SIAP habilitation id; 0 for local accounts
+}
+
+// Subject is the user a request acts for, with their current role.
+type Subject struct {
+	UserID       int64 // 0 for anonymous (and for the transient API user)
+	Username     string
+	DisplayName  string
+	Email        string
+	IsSuperuser  bool
+	IsStaff      bool
+	IsActive     bool
+	CerbereLogin string // non-empty for CERBERE (SIAP) users
+	Role         *Role  // nil: no role (anonymous, or an account without role)
+	// BailleurIDs are the bailleurs the role gives access to: the role's
+	// bailleur and its direct children (one level).
+	BailleurIDs []int64
+	// FiltreDepartements are the code_postal prefixes of the user's
+	// optional geographic filter (bailleur users).
+	FiltreDepartements []string
+	// Expert is the instructeur's expert mode (edit a completed convention).
+	Expert bool
+	// ImpersonatorID is the support user acting as this one, 0 otherwise.
+	ImpersonatorID int64
+}
+
+// Anonymous reports whether nobody is logged in.
+func (s *Subject) Anonymous() bool { return s == nil || s.UserID == 0 && s.CerbereLogin == "" }
+
+// Typologie returns the current role's typologie, "" without role.
+func (s *Subject) Typologie() string {
+	if s == nil || s.Role == nil {
+		return ""
+	}
+	return s.Role.Typologie
+}
+
+// ReadOnly reports whether the current role only reads (it may still
+// write comments).
+func (s *Subject) ReadOnly() bool { return s != nil && s.Role != nil && s.Role.ReadOnly }
