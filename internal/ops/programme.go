@@ -79,7 +79,7 @@ func FindProgramme(ctx context.Context, db DB, uuid string) (Programme, error) {
 FROM programmes_programme p LEFT JOIN programmes_programme pp ON pp.id = p.parent_id
 WHERE p.uuid = $1::uuid ORDER BY p.id LIMIT 1`, u))
 	if errors.Is(err, pgx.ErrNoRows) {
-		return Programme{}, fmt.Errorf("aucun programme n'a l'identifiant UUID « %s » : vérifiez l'identifiant (il figure dans l'adresse de la page de l'opération)", u)
+		return Programme{}, fmt.Errorf("aucun programme n'a l'identifiant UUID « %s » : vérifiez l'identifiant (fiche du programme dans l'administration du site)", u)
 	}
 	if err != nil {
 		return Programme{}, fmt.Errorf("lecture du programme %s : %w", u, err)
