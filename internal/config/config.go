@@ -24,6 +24,26 @@ type Config struct {
 	// SiteURL is the public URL of the site (e-mails, CAS service URL).
 	SiteURL  string `env:"APILOS_SITE_URL" envDefault:"http://localhost:8001"`
 	LogLevel string `env:"LOG_LEVEL" envDefault:"info"`
+
+	// CerbereAuth is the CAS server URL of CERBERE; non-empty switches
+	// the site to single sign-on (CERBERE mode).
+	CerbereAuth string `env:"CERBERE_AUTH"`
+	// UseMockedSIAPClient serves the bundled SIAP payloads instead of
+	// calling SIAP (development only; refused in production).
+	UseMockedSIAPClient bool `env:"USE_MOCKED_SIAP_CLIENT"`
+	// JWTSignKey verifies the tokens SIAP sends to /api-siap/v0/. Empty:
+	// every API call is refused.
+	JWTSignKey   string `env:"JWT_SIGN_KEY"`
+	JWTAlgorithm string `env:"JWT_ALGORITHM" envDefault:"HS256"`
+	// SIAPClientJWTSignKey signs the tokens APiLos sends to SIAP.
+	SIAPClientJWTSignKey string `env:"SIAP_CLIENT_JWT_SIGN_KEY"`
+	SIAPClientAlgorithm  string `env:"SIAP_CLIENT_ALGORITHM" envDefault:"HS256"`
+	// SIAPClientHost and SIAPClientPath build the SIAP URLs:
+	// host + service prefix + path + route.
+	SIAPClientHost string `env:"SIAP_CLIENT_HOST"`
+	SIAPClientPath string `env:"SIAP_CLIENT_PATH"`
+	// NoSIAPMenu skips the SIAP menu call (the header then has no SIAP menu).
+	NoSIAPMenu bool `env:"NO_SIAP_MENU"`
 }
 
 // Load reads the environment. It fails when a secret required in
@@ -38,6 +58,9 @@ func Load() (Config, error) {
 	}
 	if c.RedisURL == "" {
 		c.RedisURL = c.ScalingoRedisURL
+	}
+	if err := c.checkSIAP(); err != nil {
+		return c, err
 	}
 	if c.IsProduction() {
 		var missing []string
@@ -55,6 +78,42 @@ func Load() (Config, error) {
 		}
 	}
 	return c, nil
+}
+
+// checkSIAP validates the CERBERE / SIAP settings: HS256 is the only
+// algorithm of the SIAP protocol, and in production single sign-on or a
+// SIAP host without their keys would leave the site half working (the
+// reference then signs with the literal key "None"), so the start stops.
+func (c Config) checkSIAP() error {
+	for _, a := range []struct{ name, value string }{
+		{"JWT_ALGORITHM", c.JWTAlgorithm}, {"SIAP_CLIENT_ALGORITHM", c.SIAPClientAlgorithm},
+	} {
+		if a.value != "HS256" && a.value != "" {
+			return fmt.Errorf("%s : algorithme %q non pris en charge, seul HS256 est accepté (laissez la variable vide)", a.name, a.value)
+		}
+	}
+	if !c.IsProduction() {
+		return nil
+	}
+	if c.UseMockedSIAPClient {
+		return errors.New("USE_MOCKED_SIAP_CLIENT : le client SIAP simulé est interdit en production, retirez la variable")
+	}
+	var missing []string
+	if c.CerbereAuth != "" {
+		if c.JWTSignKey == "" {
+			missing = append(missing, "JWT_SIGN_KEY")
+		}
+		if c.SIAPClientHost == "" {
+			missing = append(missing, "SIAP_CLIENT_HOST")
+		}
+	}
+	if (c.CerbereAuth != "" || c.SIAPClientHost != "") && c.SIAPClientJWTSignKey == "" {
+		missing = append(missing, "SIAP_CLIENT_JWT_SIGN_KEY")
+	}
+	if len(missing) > 0 {
+		return fmt.Errorf("CERBERE/SIAP configuré sans ses clés : variable(s) d'environnement obligatoire(s) en production manquante(s) : %s", strings.Join(missing, ", "))
+	}
+	return nil
 }
 
 // IsProduction reports whether the environment is a production one:

@@ -53,3 +53,66 @@ func TestLoad(t *testing.T) {
 		})
 	}
 }
+
+func TestLoadSIAP(t *testing.T) {
+	prod := map[string]string{"ENVIRONMENT": "production", "SECRET_KEY": "s", "DATABASE_URL": "postgres://x", "REDIS_URL": "redis://x"}
+	with := func(base map[string]string, kv ...string) map[string]string {
+		m := map[string]string{}
+		for k, v := range base {
+			m[k] = v
+		}
+		for i := 0; i < len(kv); i += 2 {
+			m[kv[i]] = kv[i+1]
+		}
+		return m
+	}
+	tests := []struct {
+		name    string
+		env     map[string]string
+		wantErr []string // every string must be named; none: no error
+	}{
+		{"development without keys", map[string]string{"CERBERE_AUTH": "https://cas/", "USE_MOCKED_SIAP_CLIENT": "true"}, nil},
+		{"RS256 refused", map[string]string{"JWT_ALGORITHM": "RS256"}, []string{"JWT_ALGORITHM", "HS256"}},
+		{"client none refused", map[string]string{"SIAP_CLIENT_ALGORITHM": "none"}, []string{"SIAP_CLIENT_ALGORITHM"}},
+		{"production without CERBERE", prod, nil},
+		{"production CERBERE without keys", with(prod, "CERBERE_AUTH", "https://cas/"),
+			[]string{"JWT_SIGN_KEY", "SIAP_CLIENT_HOST", "SIAP_CLIENT_JWT_SIGN_KEY"}},
+		{"production SIAP host without key", with(prod, "SIAP_CLIENT_HOST", "https://siap"), []string{"SIAP_CLIENT_JWT_SIGN_KEY"}},
+		{"production mock refused", with(prod, "USE_MOCKED_SIAP_CLIENT", "1"), []string{"USE_MOCKED_SIAP_CLIENT"}},
+		{"production CERBERE complete", with(prod, "CERBERE_AUTH", "https://cas/", "JWT_SIGN_KEY", "k",
+			"SIAP_CLIENT_JWT_SIGN_KEY", "k2", "SIAP_CLIENT_HOST", "https://siap", "SIAP_CLIENT_PATH", "/api-int/v0"), nil},
+	}
+	keys := []string{"ENVIRONMENT", "DATABASE_URL", "REDIS_URL", "SECRET_KEY", "SCALINGO_POSTGRESQL_URL", "SCALINGO_REDIS_URL",
+		"CERBERE_AUTH", "USE_MOCKED_SIAP_CLIENT", "JWT_SIGN_KEY", "JWT_ALGORITHM", "SIAP_CLIENT_JWT_SIGN_KEY",
+		"SIAP_CLIENT_ALGORITHM", "SIAP_CLIENT_HOST", "SIAP_CLIENT_PATH", "NO_SIAP_MENU"}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			for _, k := range keys {
+				if v, ok := tt.env[k]; ok {
+					t.Setenv(k, v)
+				} else {
+					t.Setenv(k, "")
+				}
+			}
+			c, err := Load()
+			if len(tt.wantErr) == 0 {
+				if err != nil {
+					t.Fatal(err)
+				}
+				if c.CerbereAuth != tt.env["CERBERE_AUTH"] || c.UseMockedSIAPClient != (tt.env["USE_MOCKED_SIAP_CLIENT"] == "true") ||
+					c.SIAPClientPath != tt.env["SIAP_CLIENT_PATH"] {
+					t.Errorf("unexpected config %+v", c)
+				}
+				return
+			}
+			if err == nil {
+				t.Fatalf("no error, want one naming %v", tt.wantErr)
+			}
+			for _, w := range tt.wantErr {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("err = %v, want it to name %s", err, w)
+				}
+			}
+		})
+	}
+}
