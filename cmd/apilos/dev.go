@@ -37,12 +37,12 @@ func init() {
   - le site web (port PORT, 8001 par défaut), le worker et le planificateur.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := refuseInProduction(); err != nil {
+				return err
+			}
 			cfg, err := loadConfig()
 			if err != nil {
 				return err
-			}
-			if cfg.IsProduction() {
-				return productionRefusal(cfg.Environment)
 			}
 			return runDev(cmd.Context(), cfg, dataDir, cmd.OutOrStdout())
 		},

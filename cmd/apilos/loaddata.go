@@ -23,12 +23,14 @@ func init() {
 		Example: "  apilos loaddata departements.json avenant_types.json",
 		Args:    cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if !allowProduction {
+				if err := refuseInProduction(); err != nil {
+					return fmt.Errorf("%w ; ajoutez --allow-production pour y charger des fixtures quand même", err)
+				}
+			}
 			cfg, err := loadConfig()
 			if err != nil {
 				return err
-			}
-			if cfg.IsProduction() && !allowProduction {
-				return fmt.Errorf("%w ; ajoutez --allow-production pour y charger des fixtures quand même", productionRefusal(cfg.Environment))
 			}
 			srcs := make([]fixture.Source, 0, len(args))
 			for _, name := range args {

@@ -58,12 +58,12 @@ func init() {
 				}
 				target = v
 			}
+			if err := refuseInProduction(); err != nil {
+				return err
+			}
 			cfg, err := loadConfig()
 			if err != nil {
 				return err
-			}
-			if cfg.IsProduction() {
-				return productionRefusal(cfg.Environment)
 			}
 			pool, err := openDB(cmd.Context(), cfg)
 			if err != nil {
@@ -107,9 +107,4 @@ func init() {
 	}
 	migrate.AddCommand(up, down, status)
 	rootCmd.AddCommand(migrate)
-}
-
-// productionRefusal is the message of every command refused in production.
-func productionRefusal(env string) error {
-	return fmt.Errorf("commande refusée : l'environnement %q est un environnement de production", env)
 }
