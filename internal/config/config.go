@@ -44,6 +44,22 @@ type Config struct {
 	SIAPClientPath string `env:"SIAP_CLIENT_PATH"`
 	// NoSIAPMenu skips the SIAP menu call (the header then has no SIAP menu).
 	NoSIAPMenu bool `env:"NO_SIAP_MENU"`
+
+	// DefaultFromEmail is the sender of the e-mails (password reset...).
+	DefaultFromEmail string `env:"DEFAULT_FROM_EMAIL" envDefault:"ne-pas-repondre@apilos.beta.gouv.fr"`
+	// TrustedProxies lists the addresses (CIDR or single IP) of the
+	// reverse proxies whose X-Forwarded-For / X-Forwarded-Proto headers
+	// are believed; empty: none (direct connections).
+	TrustedProxies []string `env:"TRUSTED_PROXIES" envSeparator:","`
+	// SecureHSTSSeconds is the HSTS max-age in seconds (see HSTSMaxAge):
+	// empty means one year in production and no header elsewhere; 0
+	// disables the header.
+	SecureHSTSSeconds           string `env:"SECURE_HSTS_SECONDS"`
+	SecureHSTSIncludeSubdomains bool   `env:"SECURE_HSTS_INCLUDE_SUBDOMAINS" envDefault:"true"`
+	SecureHSTSPreload           bool   `env:"SECURE_HSTS_PRELOAD" envDefault:"true"`
+	// SecureSSLRedirect redirects plain-HTTP requests (as reported by a
+	// trusted proxy) to HTTPS, in production only.
+	SecureSSLRedirect bool `env:"SECURE_SSL_REDIRECT" envDefault:"true"`
 }
 
 // Load reads the environment. It fails when a secret required in
@@ -60,6 +76,9 @@ func Load() (Config, error) {
 		c.RedisURL = c.ScalingoRedisURL
 	}
 	if err := c.checkSIAP(); err != nil {
+		return c, err
+	}
+	if err := c.checkTransport(); err != nil {
 		return c, err
 	}
 	if c.IsProduction() {
