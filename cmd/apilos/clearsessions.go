@@ -14,11 +14,7 @@ func init() {
 		Short: "Supprime les sessions expirées (lancée à chaque déploiement)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			cfg, err := loadConfig()
-			if err != nil {
-				return err
-			}
-			pool, err := openDB(cmd.Context(), cfg)
+			pool, err := connect(cmd.Context())
 			if err != nil {
 				return err
 			}

@@ -23,6 +23,16 @@ func openDB(ctx context.Context, cfg config.Config) (*pgxpool.Pool, error) {
 	return db.Open(ctx, url)
 }
 
+// connect reads the configuration and opens its database: what most
+// commands need and all they need.
+func connect(ctx context.Context) (*pgxpool.Pool, error) {
+	cfg, err := loadConfig()
+	if err != nil {
+		return nil, err
+	}
+	return openDB(ctx, cfg)
+}
+
 // newLogger gives JSON logs in production and text logs elsewhere.
 func newLogger(cfg config.Config) *slog.Logger {
 	var level slog.Level

@@ -53,11 +53,7 @@ func init() {
 			if err := n.Validate(); err != nil {
 				return err
 			}
-			cfg, err := loadConfig()
-			if err != nil {
-				return err
-			}
-			pool, err := openDB(cmd.Context(), cfg)
+			pool, err := connect(cmd.Context())
 			if err != nil {
 				return err
 			}

@@ -22,11 +22,7 @@ func init() {
 		Example: "  apilos dumpdata -o sauvegarde.json\n  apilos dumpdata bailleurs.bailleur programmes\n" +
 			"  apilos dumpdata --natural-foreign --natural-primary auth.group auth.permission",
 		RunE: func(cmd *cobra.Command, args []string) error {
-			cfg, err := loadConfig()
-			if err != nil {
-				return err
-			}
-			pool, err := openDB(cmd.Context(), cfg)
+			pool, err := connect(cmd.Context())
 			if err != nil {
 				return err
 			}

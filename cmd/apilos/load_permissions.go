@@ -18,11 +18,7 @@ func init() {
 			"la commande peut être relancée à chaque déploiement.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			cfg, err := loadConfig()
-			if err != nil {
-				return err
-			}
-			pool, err := openDB(cmd.Context(), cfg)
+			pool, err := connect(cmd.Context())
 			if err != nil {
 				return err
 			}

@@ -19,11 +19,7 @@ func init() {
 		Short: "Applique les migrations en attente (adopte une base Django APiLos existante)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			cfg, err := loadConfig()
-			if err != nil {
-				return err
-			}
-			pool, err := openDB(cmd.Context(), cfg)
+			pool, err := connect(cmd.Context())
 			if err != nil {
 				return err
 			}
@@ -61,11 +57,7 @@ func init() {
 			if err := refuseInProduction(); err != nil {
 				return err
 			}
-			cfg, err := loadConfig()
-			if err != nil {
-				return err
-			}
-			pool, err := openDB(cmd.Context(), cfg)
+			pool, err := connect(cmd.Context())
 			if err != nil {
 				return err
 			}
@@ -82,11 +74,7 @@ func init() {
 		Short: "Liste les migrations et leur état",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			cfg, err := loadConfig()
-			if err != nil {
-				return err
-			}
-			pool, err := openDB(cmd.Context(), cfg)
+			pool, err := connect(cmd.Context())
 			if err != nil {
 				return err
 			}

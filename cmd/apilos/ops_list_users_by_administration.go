@@ -30,11 +30,7 @@ func init() {
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
 			out := cmd.OutOrStdout()
-			cfg, err := loadConfig()
-			if err != nil {
-				return err
-			}
-			pool, err := openDB(ctx, cfg)
+			pool, err := connect(ctx)
 			if err != nil {
 				return err
 			}

@@ -25,11 +25,7 @@ func init() {
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
 			out := cmd.OutOrStdout()
-			cfg, err := loadConfig()
-			if err != nil {
-				return err
-			}
-			pool, err := openDB(ctx, cfg)
+			pool, err := connect(ctx)
 			if err != nil {
 				return err
 			}
