@@ -18,7 +18,7 @@ import (
 var ctx = context.Background()
 
 type newUser struct {
-	username, email, hash string
+	username, email, hash  string
 	inactive, staff, super bool
 	cerbere                string
 	first, last            string
