@@ -1,0 +1,274 @@
+package e2e
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"sync"
+)
+
+// cspBinding is the page-side function that reports CSP violations to
+// the test (Runtime.addBinding). The listener is installed by the
+// debugger before any page script, and is not itself subject to the CSP.
+const cspBinding = "__apilosReportCSP"
+
+const cspListener = `document.addEventListener("securitypolicyviolation", function (e) {
+  window.` + cspBinding + `(JSON.stringify({directive: e.violatedDirective, blocked: e.blockedURI,
+    source: e.sourceFile, line: e.lineNumber, sample: e.sample, page: document.location.pathname}));
+});`
+
+// Page is one tab, attached in flat session mode.
+type Page struct {
+	b       *Browser
+	session string
+	loads   chan struct{}
+
+	mu         sync.Mutex
+	console    []string
+	logs       []LogEntry
+	exceptions []string
+	violations []string
+}
+
+// LogEntry is a browser log entry (Log.entryAdded): network failures,
+// security messages, interventions...
+type LogEntry struct {
+	Source string `json:"source"`
+	Level  string `json:"level"`
+	Text   string `json:"text"`
+	URL    string `json:"url"`
+}
+
+// NewPage opens a blank tab and starts recording its console, log,
+// exceptions and CSP violations.
+func (b *Browser) NewPage(ctx context.Context) (*Page, error) {
+	events := b.Subscribe()
+	var target struct {
+		TargetID string `json:"targetId"`
+	}
+	if err := b.Call(ctx, "", "Target.createTarget", map[string]any{"url": "about:blank"}, &target); err != nil {
+		return nil, err
+	}
+	var att struct {
+		SessionID string `json:"sessionId"`
+	}
+	if err := b.Call(ctx, "", "Target.attachToTarget", map[string]any{"targetId": target.TargetID, "flatten": true}, &att); err != nil {
+		return nil, err
+	}
+	p := &Page{b: b, session: att.SessionID, loads: make(chan struct{}, 64)}
+	go p.record(events)
+	for _, c := range []struct {
+		method string
+		params any
+	}{
+		{"Page.enable", nil},
+		{"Runtime.enable", nil},
+		{"Log.enable", nil},
+		{"Runtime.addBinding", map[string]any{"name": cspBinding}},
+		{"Page.addScriptToEvaluateOnNewDocument", map[string]any{"source": cspListener}},
+	} {
+		if err := b.Call(ctx, p.session, c.method, c.params, nil); err != nil {
+			return nil, err
+		}
+	}
+	return p, nil
+}
+
+func (p *Page) record(events <-chan Event) {
+	for ev := range events {
+		if ev.SessionID != p.session {
+			continue
+		}
+		switch ev.Method {
+		case "Page.loadEventFired":
+			select {
+			case p.loads <- struct{}{}:
+			default:
+			}
+		case "Runtime.consoleAPICalled":
+			var v struct {
+				Type string `json:"type"`
+				Args []struct {
+					Value       any    `json:"value"`
+					Description string `json:"description"`
+				} `json:"args"`
+			}
+			json.Unmarshal(ev.Params, &v)
+			var parts []string
+			for _, a := range v.Args {
+				if a.Value != nil {
+					parts = append(parts, fmt.Sprint(a.Value))
+				} else {
+					parts = append(parts, a.Description)
+				}
+			}
+			p.mu.Lock()
+			p.console = append(p.console, v.Type+": "+strings.Join(parts, " "))
+			p.mu.Unlock()
+		case "Runtime.exceptionThrown":
+			var v struct {
+				Details struct {
+					Text      string `json:"text"`
+					URL       string `json:"url"`
+					Exception struct {
+						Description string `json:"description"`
+					} `json:"exception"`
+				} `json:"exceptionDetails"`
+			}
+			json.Unmarshal(ev.Params, &v)
+			p.mu.Lock()
+			p.exceptions = append(p.exceptions, strings.TrimSpace(v.Details.Text+" "+v.Details.Exception.Description+" "+v.Details.URL))
+			p.mu.Unlock()
+		case "Log.entryAdded":
+			var v struct {
+				Entry LogEntry `json:"entry"`
+			}
+			json.Unmarshal(ev.Params, &v)
+			p.mu.Lock()
+			p.logs = append(p.logs, v.Entry)
+			p.mu.Unlock()
+		case "Runtime.bindingCalled":
+			var v struct {
+				Name    string `json:"name"`
+				Payload string `json:"payload"`
+			}
+			json.Unmarshal(ev.Params, &v)
+			if v.Name == cspBinding {
+				p.mu.Lock()
+				p.violations = append(p.violations, v.Payload)
+				p.mu.Unlock()
+			}
+		}
+	}
+}
+
+// Report is what a page reported since the last Reset.
+type Report struct {
+	Console    []string   // console.* calls, "type: text"
+	Logs       []LogEntry // browser log entries
+	Exceptions []string   // uncaught JavaScript exceptions
+	Violations []string   // CSP violations (JSON of the event)
+}
+
+// Report returns a copy of what was recorded.
+func (p *Page) Report() Report {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return Report{
+		Console:    append([]string(nil), p.console...),
+		Logs:       append([]LogEntry(nil), p.logs...),
+		Exceptions: append([]string(nil), p.exceptions...),
+		Violations: append([]string(nil), p.violations...),
+	}
+}
+
+// Reset forgets what was recorded.
+func (p *Page) Reset() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.console, p.logs, p.exceptions, p.violations = nil, nil, nil, nil
+}
+
+// AndWaitLoad runs action (a navigation, a click on a submit button...)
+// and waits for the load event of the page it leads to.
+func (p *Page) AndWaitLoad(ctx context.Context, action func() error) error {
+	for len(p.loads) > 0 {
+		<-p.loads
+	}
+	if err := action(); err != nil {
+		return err
+	}
+	select {
+	case <-p.loads:
+		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("attente du chargement de la page : %w", ctx.Err())
+	}
+}
+
+// Navigate loads url and waits for its load event.
+func (p *Page) Navigate(ctx context.Context, url string) error {
+	return p.AndWaitLoad(ctx, func() error {
+		var res struct {
+			ErrorText string `json:"errorText"`
+		}
+		if err := p.b.Call(ctx, p.session, "Page.navigate", map[string]any{"url": url}, &res); err != nil {
+			return err
+		}
+		if res.ErrorText != "" {
+			return fmt.Errorf("navigation vers %s : %s", url, res.ErrorText)
+		}
+		return nil
+	})
+}
+
+// Eval evaluates a JavaScript expression in the page and decodes its
+// value (JSON-serialisable) into out, which may be nil.
+func (p *Page) Eval(ctx context.Context, expr string, out any) error {
+	var res struct {
+		Result struct {
+			Value json.RawMessage `json:"value"`
+		} `json:"result"`
+		Exception *struct {
+			Text      string `json:"text"`
+			Exception struct {
+				Description string `json:"description"`
+			} `json:"exception"`
+		} `json:"exceptionDetails"`
+	}
+	err := p.b.Call(ctx, p.session, "Runtime.evaluate", map[string]any{
+		"expression": expr, "returnByValue": true, "awaitPromise": true,
+	}, &res)
+	if err != nil {
+		return err
+	}
+	if res.Exception != nil {
+		return fmt.Errorf("javascript %q : %s %s", expr, res.Exception.Text, res.Exception.Exception.Description)
+	}
+	if out != nil && len(res.Result.Value) > 0 {
+		return json.Unmarshal(res.Result.Value, out)
+	}
+	return nil
+}
+
+// Type focuses the element matched by selector, clears it, and types
+// text as keyboard input (Input.insertText), as a user would.
+func (p *Page) Type(ctx context.Context, selector, text string) error {
+	sel, _ := json.Marshal(selector)
+	var found bool
+	if err := p.Eval(ctx, `(() => { const e = document.querySelector(`+string(sel)+`); if (!e) return false; e.focus(); e.value = ""; return true; })()`, &found); err != nil {
+		return err
+	}
+	if !found {
+		return fmt.Errorf("élément %s introuvable", selector)
+	}
+	return p.b.Call(ctx, p.session, "Input.insertText", map[string]any{"text": text}, nil)
+}
+
+// Click clicks the element matched by selector with a real mouse event
+// at its centre (so that the browser applies its own rules to it).
+func (p *Page) Click(ctx context.Context, selector string) error {
+	sel, _ := json.Marshal(selector)
+	var box struct {
+		X, Y  float64
+		Found bool
+	}
+	err := p.Eval(ctx, `(() => { const e = document.querySelector(`+string(sel)+`); if (!e) return {Found: false};
+		e.scrollIntoView({block: "center"}); const r = e.getBoundingClientRect();
+		return {Found: true, X: r.left + r.width / 2, Y: r.top + r.height / 2}; })()`, &box)
+	if err != nil {
+		return err
+	}
+	if !box.Found {
+		return fmt.Errorf("élément %s introuvable", selector)
+	}
+	for _, typ := range []string{"mousePressed", "mouseReleased"} {
+		if err := p.b.Call(ctx, p.session, "Input.dispatchMouseEvent", map[string]any{
+			"type": typ, "x": box.X, "y": box.Y, "button": "left", "clickCount": 1,
+		}, nil); err != nil {
+			return err
+		}
+	}
+	return nil
+}
