@@ -4,7 +4,7 @@ GO ?= go
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X github.com/MTES-MCT/apilos-go/internal/version.Version=$(VERSION)
 
-.PHONY: build dev test vet assets
+.PHONY: build dev test vet assets db-dump db-restore
 
 build:
 	$(GO) build -ldflags "$(LDFLAGS)" -o bin/apilos ./cmd/apilos
@@ -21,3 +21,11 @@ vet:
 
 test:
 	./scripts/with-services.sh sh -c '$(GO) vet ./... && $(GO) test -count=1 ./...'
+
+# Backups: pg_dump custom format of DATABASE_URL; restore with --clean
+# --no-owner --no-acl in one transaction, then apilos migrate up.
+db-dump:
+	./scripts/db-dump.sh $(FILE)
+
+db-restore:
+	./scripts/db-restore.sh "$(FILE)"

@@ -145,15 +145,12 @@ func TestPaaSProcesses(t *testing.T) {
 
 	// The deployment workflow's check, on plain http: the production
 	// transport checks are reported as not checked, not silently skipped.
-	// TODO(web): apilos web does not expose its version yet (X-Apilos-Version
-	// header or /version): once it does, add "--version", builtVersion here
-	// and expect "version servie : "+builtVersion, as the workflow does.
-	check := exec.Command(filepath.Join(binDir, "apilos"), "check-deploy", base, "--production", "--no-https")
+	check := exec.Command(filepath.Join(binDir, "apilos"), "check-deploy", base, "--production", "--no-https", "--version", builtVersion)
 	out, err := check.CombinedOutput()
 	if err != nil {
 		t.Fatalf("check-deploy : %v\n%s\n--- web :\n%s", err, out, webOut.String())
 	}
-	for _, want := range []string{"Déploiement conforme", "OK           /readyz", "NON VÉRIFIÉ  en-tête HSTS", "NON VÉRIFIÉ  redirection http vers https"} {
+	for _, want := range []string{"Déploiement conforme", "OK           /readyz", "version servie : " + builtVersion, "NON VÉRIFIÉ  en-tête HSTS", "NON VÉRIFIÉ  redirection http vers https"} {
 		if !strings.Contains(string(out), want) {
 			t.Errorf("check-deploy sans %q :\n%s", want, out)
 		}

@@ -10,10 +10,13 @@ var Version = "dev"
 func init() {
 	// The PaaS builds from a git push without tags: it passes the commit.
 	if Version == "dev" {
-		if c := os.Getenv("SOURCE_VERSION"); c != "" {
-			Version = c
-		} else if c := os.Getenv("APP_VERSION"); c != "" {
-			Version = c
+		// Scalingo gives running containers the deployed commit in
+		// CONTAINER_VERSION, and builds SOURCE_VERSION.
+		for _, name := range []string{"CONTAINER_VERSION", "SOURCE_VERSION", "APP_VERSION"} {
+			if c := os.Getenv(name); c != "" {
+				Version = c
+				break
+			}
 		}
 	}
 }
