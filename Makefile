@@ -20,7 +20,7 @@ vet:
 	$(GO) vet ./...
 
 test:
-	./scripts/with-services.sh sh -c '$(GO) vet ./... && $(GO) test -count=1 ./...'
+	APILOS_NEED_CHROMIUM=1 ./scripts/with-services.sh sh -c '$(GO) vet ./... && $(GO) test -count=1 ./...'
 
 # Backups: pg_dump custom format of DATABASE_URL; restore with --clean
 # --no-owner --no-acl in one transaction, then apilos migrate up.
