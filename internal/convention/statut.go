@@ -1,0 +1,113 @@
+// Package convention holds the life of a convention (and of an avenant,
+// stored in the same table): its statuts and every transition between
+// them (spec workflows §1), the numbering rules (data-model §20.3), the
+// history journal, the signed and publication documents, avenants (deep
+// clone, avenant types, reset of unticked types) and the dénonciation and
+// résiliation of a convention with all its avenants.
+//
+// Every operation takes the caller's transaction and the request's
+// access.Subject, locks the convention row, checks the current statut,
+// the role and the scope on the server, applies its changes and writes
+// one conventions_conventionhistory row per statut change. A refused
+// operation returns a *Refusal carrying the French message and changes
+// nothing. Notifications are returned as values, for the caller to
+// enqueue once the transaction has committed.
+package convention
+
+import (
+	"slices"
+	"strings"
+)
+
+// Statut is the stored value of conventions_convention.statut: the label,
+// not the enum name (spec workflows §0.1).
+type Statut string
+
+// The ten statuts, in the reference's order.
+const (
+	Projet             Statut = "1. Projet"
+	Instruction        Statut = "2. Instruction requise"
+	Correction         Statut = "3. Corrections requises"
+	ASigner            Statut = "4. A signer"
+	Signee             Statut = "5. Signée"
+	PublicationEnCours Statut = "5. Publication en cours"
+	Publie             Statut = "7. Publié"
+	Resiliee           Statut = "6. Résiliée"
+	Denoncee           Statut = "7. Dénoncée"
+	Annulee            Statut = "8. Annulée en suivi"
+)
+
+// Statuts lists every statut in display order.
+var Statuts = []Statut{Projet, Instruction, Correction, ASigner, Signee, PublicationEnCours, Publie, Resiliee, Denoncee, Annulee}
+
+type statutInfo struct {
+	name, neutral, bailleur, instructeur, icon string
+}
+
+var statutInfos = map[Statut]statutInfo{
+	Projet:             {"PROJET", "En projet", "En projet", "En projet", "edit"},
+	Instruction:        {"INSTRUCTION", "À instruire", "En instruction", "À instruire", "eye"},
+	Correction:         {"CORRECTION", "En correction", "À corriger", "En correction", "question-answer"},
+	ASigner:            {"A_SIGNER", "À signer", "À signer", "À signer", "draft"},
+	Signee:             {"SIGNEE", "Valide", "Finalisée", "Finalisée", "checkbox-circle"},
+	PublicationEnCours: {"PUBLICATION_EN_COURS", "En Publication", "Publication en cours", "Publication en cours", "time"},
+	Publie:             {"PUBLIE", "Publié", "Publié", "Publié", "success"},
+	Resiliee:           {"RESILIEE", "Résiliation", "Résiliée", "Résiliée", "close-circle"},
+	Denoncee:           {"DENONCEE", "Dénonciation", "Dénoncée", "Dénoncée", "close-circle"},
+	Annulee:            {"ANNULEE", "Annulation", "Annulé{accord} en suivi", "Annulé{accord} en suivi", "close-circle"},
+}
+
+// Valid reports whether s is one of the ten stored labels.
+func (s Statut) Valid() bool { _, ok := statutInfos[s]; return ok }
+
+// Name is the enum name (PROJET, ...), used in code and logs only.
+func (s Statut) Name() string { return statutInfos[s].name }
+
+// NeutralLabel is the label of the search list ("À instruire", "Valide"...).
+func (s Statut) NeutralLabel() string { return statutInfos[s].neutral }
+
+// BailleurLabel is the short label shown to bailleurs; accord is "e" for
+// a convention or a dénonciation, "" for another avenant.
+func (s Statut) BailleurLabel(accord string) string { return fill(statutInfos[s].bailleur, accord) }
+
+// InstructeurLabel is the short label shown to instructeurs.
+func (s Statut) InstructeurLabel(accord string) string {
+	return fill(statutInfos[s].instructeur, accord)
+}
+
+// Icon is the DSFR icon name (without the "fr-icon-" prefix and "-line").
+func (s Statut) Icon() string { return statutInfos[s].icon }
+
+func fill(label, accord string) string { return strings.ReplaceAll(label, "{accord}", accord) }
+
+// Status groups used by the rules (data-model §10.1).
+var (
+	// ActiveStatuts: not yet signed.
+	ActiveStatuts = []Statut{Projet, Instruction, Correction, ASigner}
+	// CompletedStatuts: signed, possibly published.
+	CompletedStatuts = []Statut{Signee, PublicationEnCours, Publie}
+	// ValidatedStatuts: validated by the instructeur at least once.
+	ValidatedStatuts = []Statut{ASigner, Signee, PublicationEnCours, Publie, Resiliee, Denoncee}
+	// OngoingAvenantStatuts block the creation of another avenant.
+	OngoingAvenantStatuts = []Statut{Projet, Instruction, Correction}
+	// CommentableStatuts: comments may be written on fields (§5).
+	CommentableStatuts = []Statut{Instruction, Correction, ASigner, Signee}
+)
+
+// In reports whether s is one of list.
+func (s Statut) In(list ...Statut) bool { return slices.Contains(list, s) }
+
+// IsCompleted: SIGNEE, PUBLICATION_EN_COURS or PUBLIE.
+func (s Statut) IsCompleted() bool { return s.In(CompletedStatuts...) }
+
+// IsValidated: the UI's display_is_validated.
+func (s Statut) IsValidated() bool { return s.In(ValidatedStatuts...) }
+
+// strs converts statuts for SQL array parameters.
+func strs(list []Statut) []string {
+	out := make([]string, len(list))
+	for i, s := range list {
+		out[i] = string(s)
+	}
+	return out
+}
