@@ -5,8 +5,32 @@
 //
 // A Subject is built per request, from the session (local accounts and
 // CERBERE users) or from an API token; it is never shared between
-// requests. Only the current role counts, never past ones.
+// requests. Only the current role counts, never past ones: a local
+// account acts through the role chosen in its session (by default its
+// first role by id), a CERBERE user through the role of its current SIAP
+// habilitation.
+//
+// The pieces:
+//   - kinds of user (kind.go): superuser, staff, administrateur national /
+//     régional / départemental, instructeur, bailleur, partenaire, and the
+//     read-only flag of the role;
+//   - permissions (perm.go): the group → permission table of the reference
+//     fixture, Can(subject, permission);
+//   - scopes (scope.go): SQL conditions over fixed table aliases that every
+//     list appends to its WHERE clause, with an Args builder so they compose
+//     with the caller's own placeholders;
+//   - object checks (object.go): permission AND visibility of one
+//     convention (not visible → the web answers 404, never 403);
+//   - rules (rule.go): what each web route requires (Public, LoggedIn,
+//     Perm, PermOn); the router refuses a route without one;
+//   - editability (edit.go): may this subject edit this convention, this
+//     field, now (statut, read-only, expert mode, open comments).
+//
+// Deliberate differences from the reference are listed in
+// docs/COMPATIBILITY.md (section "Accès").
 package access
+
+import "context"
 
 // Typologie of a role (users_role.typologie).
 const (
@@ -45,6 +69,9 @@ const (
 // Role is the current role of a Subject: a users_role row for local
 // accounts and web CERBERE sessions, or the same data without a row (ID
 // 0) for API calls.
+//
+// Role is stored as is in the web session of CERBERE users (gob), so its
+// fields stay plain values.
 type Role struct {
 	ID                   int64  // users_role.id; 0 when not persisted (API)
 	Typologie            string // TypologieBailleur, ...
@@ -95,3 +122,20 @@ func (s *Subject) Typologie() string {
 // ReadOnly reports whether the current role only reads (it may still
 // write comments).
 func (s *Subject) ReadOnly() bool { return s != nil && s.Role != nil && s.Role.ReadOnly }
+
+type subjectKey struct{}
+
+// WithSubject returns a context carrying s (the web middleware and the API
+// authentication put the request's Subject there).
+func WithSubject(ctx context.Context, s *Subject) context.Context {
+	return context.WithValue(ctx, subjectKey{}, s)
+}
+
+// FromContext returns the request's Subject; an anonymous Subject (never
+// nil) when none was set, so callers never dereference nil.
+func FromContext(ctx context.Context) *Subject {
+	if s, ok := ctx.Value(subjectKey{}).(*Subject); ok && s != nil {
+		return s
+	}
+	return &Subject{}
+}

@@ -7,6 +7,10 @@ import (
 // errorView is the view model of the 403, 404 and 500 pages.
 type errorView struct {
 	Page
+	// Reason and Hint explain a 403 (why, and what to do); empty on the
+	// other error pages.
+	Reason string
+	Hint   string
 }
 
 func (s *server) errorView(r *http.Request) errorView {
@@ -40,5 +44,7 @@ func (s *server) forbiddenCrossOrigin(w http.ResponseWriter, r *http.Request) {
 		"method", r.Method, "path", r.URL.Path, "origin", r.Header.Get("Origin"))
 	v := s.errorView(r)
 	v.Title = "Accès refusé"
+	v.Reason = "Cette action n'a pas été acceptée : la demande ne provient pas d'une page d'APiLos."
+	v.Hint = "Revenez sur la page d'APiLos concernée, rechargez-la puis recommencez votre action depuis celle-ci."
 	s.render(w, r, http.StatusForbidden, "403", v)
 }

@@ -5,12 +5,17 @@ package web
 
 import (
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 
+	"github.com/alexedwards/scs/v2"
 	"github.com/hibiken/asynq"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/redis/go-redis/v9"
+
+	"github.com/MTES-MCT/apilos-go/internal/access"
+	"github.com/MTES-MCT/apilos-go/internal/config"
 )
 
 // Options is what the web process needs from the outside.
@@ -28,14 +33,21 @@ type Options struct {
 	Redis    redis.UniversalClient
 	RedisURL string
 	// Routes are extra handlers mounted on the same mux, behind the same
-	// middleware (asynqmon in apilos dev, test-only routes...).
+	// middleware and access rules (asynqmon in apilos dev, test-only
+	// routes...).
 	Routes []Route
+	// CerbereMode sends anonymous users to the CAS login
+	// (/accounts/cerbere-login) instead of the local login form; set it
+	// when CERBERE_AUTH is configured.
+	CerbereMode bool
 }
 
 // Route is one extra handler: Pattern is a ServeMux pattern such as
-// "GET /admin/queues/".
+// "GET /admin/queues/", Rule its access rule (required: New refuses a
+// route without one).
 type Route struct {
 	Pattern string
+	Rule    access.Rule
 	Handler http.Handler
 }
 
@@ -47,11 +59,25 @@ type server struct {
 	tmpl    *renderer
 	metrics *metrics
 	redis   redis.UniversalClient
+	// sessions is the scs session manager (session.go).
+	sessions *scs.SessionManager
+	// registered is the route table: every pattern with its access rule
+	// (router.go).
+	registered []registeredRoute
 }
 
 // New builds the web handler: templates are parsed and assets hashed here,
 // once, so a broken template stops the process at start.
 func New(opts Options) (http.Handler, error) {
+	s, err := newServer(opts)
+	if err != nil {
+		return nil, err
+	}
+	return s.handler(), nil
+}
+
+// newServer prepares templates, assets, sessions and the route table.
+func newServer(opts Options) (*server, error) {
 	s := &server{opts: opts, log: opts.Logger, mux: http.NewServeMux()}
 	if s.log == nil {
 		s.log = slog.Default()
@@ -82,11 +108,20 @@ func New(opts Options) (http.Handler, error) {
 		inspector = asynq.NewInspectorFromRedisClient(s.redis)
 	}
 	s.metrics = newMetrics(opts.DB, inspector)
+	s.sessions = newSessionManager(opts)
+	s.sessions.ErrorFunc = s.serverError
 	s.routes()
 	for _, rt := range opts.Routes {
-		s.mux.Handle(rt.Pattern, rt.Handler)
+		if !rt.Rule.Valid() {
+			return nil, fmt.Errorf("route %q sans règle d'accès : renseignez Route.Rule (access.Public(), LoggedIn(), Perm(...)...)", rt.Pattern)
+		}
+		s.handle(rt.Pattern, rt.Rule, rt.Handler)
 	}
+	return s, nil
+}
 
+// handler wraps the mux in the middleware every request goes through.
+func (s *server) handler() http.Handler {
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(http.HandlerFunc(s.forbiddenCrossOrigin))
 	// Outermost first.
@@ -97,15 +132,38 @@ func New(opts Options) (http.Handler, error) {
 	h = s.observe(h)
 	h = securityHeaders(h)
 	h = withRequestID(s.log, h)
-	return h, nil
+	return h
 }
 
 const staticPattern = "GET /static/{version}/{path...}"
 
+// routes registers the pages of this package; every route states its
+// access rule (router.go).
 func (s *server) routes() {
-	s.mux.HandleFunc("GET /{$}", s.home)
-	s.mux.Handle(staticPattern, s.assets)
-	s.mux.HandleFunc("GET /healthz", s.healthz)
-	s.mux.HandleFunc("GET /readyz", s.readyz)
-	s.mux.Handle("GET /metrics", s.metrics.handler())
+	s.handleFunc("GET /{$}", access.Public(), s.home)
+	s.handle(staticPattern, access.Public().WithoutSession(), s.assets)
+	s.handleFunc("GET /healthz", access.Public().WithoutSession(), s.healthz)
+	s.handleFunc("GET /readyz", access.Public().WithoutSession(), s.readyz)
+	s.handle("GET /metrics", metricsRule(s.opts.Environment), s.metrics.handler())
+	for _, add := range routeGroups {
+		add(s)
+	}
+}
+
+// routeGroups are the route registrations of the other files of the
+// package (accounts, CERBERE, conventions...). Each file appends its own
+// in an init function, so adding pages never edits this file:
+//
+//	func init() { routeGroups = append(routeGroups, (*server).accountRoutes) }
+var routeGroups []func(*server)
+
+// metricsRule: open on developer machines and test platforms (the
+// scraper there is local), staff only in production, where the numbers
+// (routes, queue sizes, pool usage) are not for the public. A production
+// scraper therefore needs a staff session until a scrape token exists.
+func metricsRule(env string) access.Rule {
+	if config.IsProduction(env) {
+		return access.StaffOnly()
+	}
+	return access.Public().WithoutSession()
 }

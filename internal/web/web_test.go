@@ -18,6 +18,7 @@ import (
 	"github.com/hibiken/asynq"
 	"github.com/redis/go-redis/v9"
 
+	"github.com/MTES-MCT/apilos-go/internal/access"
 	"github.com/MTES-MCT/apilos-go/internal/dbtest"
 	"github.com/MTES-MCT/apilos-go/internal/redistest"
 )
@@ -362,7 +363,7 @@ func TestMetricsQueueDown(t *testing.T) {
 
 func TestPanicRecovery(t *testing.T) {
 	h, logs := newHandler(t, Options{Environment: "development", Routes: []Route{{
-		Pattern: "GET /test/panique",
+		Pattern: "GET /test/panique", Rule: access.Public(),
 		Handler: http.HandlerFunc(func(http.ResponseWriter, *http.Request) { panic("boum de test") }),
 	}}})
 	srv := httptest.NewServer(h)
@@ -467,7 +468,7 @@ func TestSecurityHeaders(t *testing.T) {
 
 func TestCrossOriginProtection(t *testing.T) {
 	h, _ := newHandler(t, Options{Routes: []Route{{
-		Pattern: "POST /test/formulaire",
+		Pattern: "POST /test/formulaire", Rule: access.Public(),
 		Handler: http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.Write([]byte("enregistré")) }),
 	}}})
 	post := func(site string) *httptest.ResponseRecorder {
