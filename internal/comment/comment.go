@@ -321,18 +321,17 @@ func OpenSummary(ctx context.Context, q Querier, conventionID int64) (Summary, e
 }
 
 // OpenCommentFields returns the keys of the fields that have at least one
-// OUVERT comment (the reference counted closed ones too). In correction a
-// bailleur may edit exactly these fields. Both the full key
-// (nom__champ__uuid) and the key without uuid (nom__champ__) are present,
-// for the table-wide comments of the forms.
-func OpenCommentFields(ctx context.Context, q Querier, conventionID int64) (map[string]bool, error) {
+// OUVERT comment (the reference counted closed ones too), for
+// access.FieldEditable: in correction a bailleur may edit exactly these
+// fields. A comment without target row has the key "nom__champ__".
+func OpenCommentFields(ctx context.Context, q Querier, conventionID int64) (access.OpenComments, error) {
 	rows, err := q.Query(ctx, `SELECT DISTINCT nom_objet, champ_objet, uuid_objet FROM comments_comment
 		WHERE convention_id = $1 AND statut = 'OUVERT'`, conventionID)
 	if err != nil {
 		return nil, fmt.Errorf("lecture des commentaires ouverts : %w", err)
 	}
 	defer rows.Close()
-	out := map[string]bool{}
+	out := access.OpenComments{}
 	for rows.Next() {
 		var k Key
 		if err := rows.Scan(&k.NomObjet, &k.ChampObjet, &k.UUIDObjet); err != nil {

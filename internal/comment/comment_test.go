@@ -105,6 +105,15 @@ func TestCommentLifeCycle(t *testing.T) {
 	if !fields["programme__nom__"+f.progUUID.String()] || !fields["lot__nb_logements__"] || len(fields) != 2 {
 		t.Errorf("champs ouverts %v", fields)
 	}
+	// Scenario 24: in CORRECTION the bailleur may edit exactly the
+	// commented field; the instructeur everything; the lecteur nothing.
+	st := string(convention.Correction)
+	if !access.FieldEditable(f.bailleur, st, nom.String(), fields) ||
+		access.FieldEditable(f.bailleur, st, "programme__ville__"+f.progUUID.String(), fields) ||
+		!access.FieldEditable(f.instr, st, "programme__ville__"+f.progUUID.String(), fields) ||
+		access.FieldEditable(f.lecteur, st, nom.String(), fields) {
+		t.Error("règle d'édition en correction")
+	}
 	// Reply, edit by author only.
 	rep, err := Reply(ctx, f.pool, f.bailleur, c.UUID, "Corrigé")
 	if err != nil || rep.Key.String() != nom.String() {
