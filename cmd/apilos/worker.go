@@ -6,6 +6,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/MTES-MCT/apilos-go/internal/jobs"
+	"github.com/MTES-MCT/apilos-go/internal/mail"
 )
 
 func init() {
@@ -36,10 +37,13 @@ Une seule instance doit tourner. À l'arrêt (SIGTERM), les tâches en cours ont
 				return err
 			}
 			defer pool.Close()
+			logger := newLogger(cfg)
 			return jobs.Run(cmd.Context(), jobs.Deps{
 				Pool:     pool,
 				RedisURL: cfg.RedisURL,
-				Logger:   newLogger(cfg),
+				Logger:   logger,
+				Mailer:   mail.NewConsole(cfg.DefaultFromEmail, logger),
+				SiteURL:  cfg.SiteURL,
 			})
 		},
 	})

@@ -4,6 +4,8 @@ import (
 	"log/slog"
 
 	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/MTES-MCT/apilos-go/internal/mail"
 )
 
 // Deps are what the handlers need. Features add their services here
@@ -14,6 +16,10 @@ type Deps struct {
 	// or rediss:// for TLS).
 	RedisURL string
 	Logger   *slog.Logger
+	// Mailer sends the e-mails (nil: console, written to the log).
+	Mailer mail.Mailer
+	// SiteURL is the public URL the e-mails link to.
+	SiteURL string
 }
 
 // register is the one place where the worker's tasks and schedule are
@@ -22,6 +28,7 @@ type Deps struct {
 // code.
 func register(r *Registry, d Deps) {
 	r.Handle(ClearExpiredSessions, clearExpiredSessions(d))
+	r.Handle(SendNotification, sendNotification(d))
 	// Every night, when nobody works: the web process no longer needs them.
 	r.Schedule("0 3 * * *", ClearExpiredSessions, nil)
 }
