@@ -46,6 +46,12 @@ func init() {
 			if rdb != nil {
 				opts.Redis = rdb
 			}
+			cerbere, apiRoute, err := siapWiring(cfg, pool, log)
+			if err != nil {
+				return err
+			}
+			opts.Cerbere, opts.CerbereMode = cerbere, cerbere != nil
+			opts.Routes = append(opts.Routes, apiRoute)
 			h, err := web.New(opts)
 			if err != nil {
 				return err

@@ -10,7 +10,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"slices"
 
 	"github.com/jackc/pgx/v5"
@@ -84,7 +83,6 @@ type Service struct {
 	SIAP siap.Client
 	// NoMenu skips the menu call (NO_SIAP_MENU).
 	NoMenu bool
-	Log    *slog.Logger
 }
 
 // Load asks SIAP for the user's habilitations and makes the active one

@@ -30,6 +30,9 @@ type Page struct {
 	RequestID string
 	// Path is the current path, to mark the current navigation entry.
 	Path string
+	// Habilitations is the SIAP habilitation menu of a CERBERE user
+	// (cerbere_switch.go); nil otherwise.
+	Habilitations *HabilitationMenu
 }
 
 // EnvBanner is the notice shown at the top of every page outside production.
@@ -119,6 +122,8 @@ func (s *server) page(r *http.Request, title string) Page {
 		Version:   s.opts.Version,
 		RequestID: RequestID(r.Context()),
 		Path:      r.URL.Path,
+		// The SIAP habilitation menu of a CERBERE user (cerbere_switch.go).
+		Habilitations: s.habilitationMenu(r),
 	}
 }
 

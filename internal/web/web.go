@@ -40,6 +40,9 @@ type Options struct {
 	// (/accounts/cerbere-login) instead of the local login form; set it
 	// when CERBERE_AUTH is configured.
 	CerbereMode bool
+	// Cerbere wires the CERBERE login and the SIAP habilitations
+	// (cerbere.go); nil without CERBERE_AUTH.
+	Cerbere *CerbereOptions
 }
 
 // Route is one extra handler: Pattern is a ServeMux pattern such as
@@ -126,6 +129,7 @@ func (s *server) handler() http.Handler {
 	cop.SetDenyHandler(http.HandlerFunc(s.forbiddenCrossOrigin))
 	// Outermost first.
 	var h http.Handler = recordRoute(s.mux)
+	h = s.cerbereSession(h)
 	h = cop.Handler(h)
 	h = s.notFoundPages(h)
 	h = s.recoverPanics(h)

@@ -141,6 +141,10 @@ func TestRenderAllTemplates(t *testing.T) {
 		"404": {errorView{Page: page}, []string{"Page non trouvée", "Erreur 404"}},
 		"500": {errorView{Page: page}, []string{"Erreur inattendue", "Erreur 500", "req-42"}},
 		"403": {errorView{Page: page}, []string{"Accès refusé", "Erreur 403"}},
+		// CERBERE (cerbere.go): the SIAP failure page, with the header's habilitation menu.
+		"siap_error": {siapErrorView{Page: withHabilitations(page), Message: "La plateforme SIAP n'a pas pu trouver d'habilitation associée à votre profil"},
+			[]string{"pas pu trouver d&#39;habilitation", `action="/accounts/cerbere-logout"`, `id="menu-habilitation"`, "Administration centrale – Administrateur national",
+				`href="/conventions?habilitation_id=5"`, "13 HABITAT"}},
 	}
 	for name := range r.pages {
 		if _, ok := fixtures[name]; !ok {
