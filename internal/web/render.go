@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/MTES-MCT/apilos-go/internal/access"
 	"github.com/MTES-MCT/apilos-go/internal/config"
 )
 
@@ -33,6 +34,18 @@ type Page struct {
 	// Habilitations is the SIAP habilitation menu of a CERBERE user
 	// (cerbere_switch.go); nil otherwise.
 	Habilitations *HabilitationMenu
+	// User is the logged-in account shown in the header; nil when
+	// anonymous.
+	User *PageUser
+	// Impersonating is the name of the account a support agent acts as
+	// (impersonation banner); "" otherwise.
+	Impersonating string
+}
+
+// PageUser is what the header shows of the logged-in account.
+type PageUser struct {
+	Name    string
+	IsStaff bool
 }
 
 // EnvBanner is the notice shown at the top of every page outside production.
@@ -115,7 +128,7 @@ func (s *server) page(r *http.Request, title string) Page {
 	if config.IsProduction(s.opts.Environment) {
 		robots = "index, follow"
 	}
-	return Page{
+	p := Page{
 		Title:     title,
 		Env:       envBanner(s.opts.Environment),
 		Robots:    robots,
@@ -125,6 +138,13 @@ func (s *server) page(r *http.Request, title string) Page {
 		// The SIAP habilitation menu of a CERBERE user (cerbere_switch.go).
 		Habilitations: s.habilitationMenu(r),
 	}
+	if sub := access.FromContext(r.Context()); !sub.Anonymous() {
+		p.User = &PageUser{Name: sub.DisplayName, IsStaff: sub.IsStaff || sub.IsSuperuser}
+		if sub.ImpersonatorID != 0 {
+			p.Impersonating = sub.DisplayName
+		}
+	}
+	return p
 }
 
 // render writes a page with the given status; on a template error it logs

@@ -43,6 +43,11 @@ type Options struct {
 	// Cerbere wires the CERBERE login and the SIAP habilitations
 	// (cerbere.go); nil without CERBERE_AUTH.
 	Cerbere *CerbereOptions
+	// Accounts configures the local account pages and impersonation
+	// (account_deps.go); Transport the proxy, HTTPS and HSTS handling
+	// (transport.go). Zero values suit development and tests.
+	Accounts  AccountOptions
+	Transport TransportOptions
 }
 
 // Route is one extra handler: Pattern is a ServeMux pattern such as
@@ -135,6 +140,7 @@ func (s *server) handler() http.Handler {
 	h = s.recoverPanics(h)
 	h = s.observe(h)
 	h = securityHeaders(h)
+	h = s.opts.Transport.middleware(h)
 	h = withRequestID(s.log, h)
 	return h
 }

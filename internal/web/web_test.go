@@ -145,6 +145,18 @@ func TestRenderAllTemplates(t *testing.T) {
 		"siap_error": {siapErrorView{Page: withHabilitations(page), Message: "La plateforme SIAP n'a pas pu trouver d'habilitation associée à votre profil"},
 			[]string{"pas pu trouver d&#39;habilitation", `action="/accounts/cerbere-logout"`, `id="menu-habilitation"`, "Administration centrale – Administrateur national",
 				`href="/conventions?habilitation_id=5"`, "13 HABITAT"}},
+		// Account pages (account_*.go, hijack.go).
+		"account_login": {loginView{Page: page, Username: "sabine", Next: "/conventions/", Error: "Identifiant ou mot de passe incorrect."},
+			[]string{`value="sabine"`, `name="next" value="/conventions/"`, "Identifiant ou mot de passe incorrect.", `href="/accounts/password_reset/"`}},
+		"account_logout":         {logoutView{Page: page}, []string{`action="/accounts/logout/"`, "Se déconnecter"}},
+		"account_password_reset": {resetRequestView{Page: page, Email: "x", Error: "Adresse e-mail : saisissez"}, []string{`value="x"`, "Adresse e-mail : saisissez", "fr-input--error"}},
+		"account_password_set": {resetConfirmView{Page: page, Username: "roger", Action: "/accounts/reset/MQ/t/", Form: passwordForm{MinLength: 12, New2Error: "Les deux mots de passe ne correspondent pas."}},
+			[]string{"roger", `action="/accounts/reset/MQ/t/"`, `minlength="12"`, "ne correspondent pas"}},
+		"account_profile": {profileView{Page: page, Name: "Sabine Martin", Username: "sabine", Role: "Bailleur", Entity: "HLM du Nord", CanChangePassword: true,
+			Preferences: []preferenceChoice{{Value: "TOUS", Label: "Tous les emails", Checked: true}}, Password: passwordForm{MinLength: 12}, Notice: "Votre profil a été enregistré avec succès"},
+			[]string{"Sabine Martin", "HLM du Nord", `value="TOUS" checked`, "Tous les emails", `id="id_old_password"`, "Votre profil a été enregistré avec succès"}},
+		"admin_users": {adminUsersView{Page: page, Total: 1, Users: []adminUserRow{{ID: 7, Username: "jean", Name: "Jean B", Status: "Utilisateur", CanImpersonate: true}}},
+			[]string{`name="user_pk" value="7"`, "Se connecter en tant que jean"}},
 	}
 	for name := range r.pages {
 		if _, ok := fixtures[name]; !ok {
