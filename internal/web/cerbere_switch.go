@@ -1,10 +1,15 @@
 package web
 
 import (
+	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
+
+	"github.com/jackc/pgx/v5"
 
 	"github.com/MTES-MCT/apilos-go/internal/access"
 )
@@ -48,7 +53,12 @@ func (s *server) cerbereSession(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
-		if s.sessions.GetString(ctx, sessionCerbereLogin) == "" {
+		isCerbere, err := s.sessionIsCerbere(ctx, uid)
+		if err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+		if !isCerbere {
 			next.ServeHTTP(w, r) // a local account: no habilitation
 			return
 		}
@@ -72,6 +82,25 @@ func (s *server) cerbereSession(next http.Handler) http.Handler {
 			"habilitation_id", s.sessions.GetInt64(ctx, sessionHabilitationID))
 		next.ServeHTTP(w, r)
 	})
+}
+
+// sessionIsCerbere tells whether the session's user is a CERBERE user.
+// The CERBERE login sets the answer; a session opened another way (an
+// impersonation, whose target may be a CERBERE user) asks the database
+// once and keeps the answer.
+func (s *server) sessionIsCerbere(ctx context.Context, uid int64) (bool, error) {
+	if s.sessions.Exists(ctx, sessionCerbereLogin) {
+		return s.sessions.GetString(ctx, sessionCerbereLogin) != "", nil
+	}
+	var login string
+	if err := s.opts.DB.QueryRow(ctx, `SELECT COALESCE(cerbere_login, '') FROM users_user WHERE id = $1`, uid).Scan(&login); err != nil {
+		if errors.Is(err, pgx.ErrNoRows) {
+			return false, nil // the Subject loader drops this session
+		}
+		return false, fmt.Errorf("lecture de l'utilisateur %d de la session : %w", uid, err)
+	}
+	s.sessions.Put(ctx, sessionCerbereLogin, login) // "" for a local account
+	return login != "", nil
 }
 
 // routeNeedsSession reports whether the route serving r loads the session

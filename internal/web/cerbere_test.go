@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"html"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -84,16 +85,32 @@ func newCerbereSite(t *testing.T) *cerbereSite {
 				s.Role.ID, s.Role.Profile, s.Role.Typologie, s.Role.Group, s.Role.HabilitationID, s.Role.BailleurID, s.Role.AdministrationID, s.Role.PerimetreRegion)
 		}
 	})
-	h, _ = newHandler(t, Options{
+	// become opens a session for another account without the CERBERE
+	// login, as an impersonation does.
+	var srv *server
+	become := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var uid int64
+		fmt.Sscan(r.URL.Query().Get("user_id"), &uid)
+		if err := srv.startUserSession(r.Context(), uid); err != nil {
+			t.Error(err)
+		}
+	})
+	srv, err = newServer(Options{
 		Environment: "development",
+		Logger:      slog.New(slog.DiscardHandler),
 		DB:          c.pool,
 		CerbereMode: true,
 		Cerbere:     &CerbereOptions{CAS: casClient, Habilitations: svc, SiteURL: c.srv.URL},
 		Routes: []Route{
 			{Pattern: "GET /test/whoami", Rule: access.LoggedIn(), Handler: whoami},
+			{Pattern: "GET /test/become", Rule: access.Public(), Handler: become},
 			{Pattern: api.Prefix, Rule: access.Delegated("jeton JWT SIAP"), Handler: api.New(api.Options{JWTKey: apiTestKey, DB: c.pool})},
 		},
 	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h = srv.handler()
 	jar, _ := cookiejar.New(nil)
 	c.browser = &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	return c
@@ -365,4 +382,33 @@ func siapMockFile(name string) ([]byte, error) { return siap.MockPayloads.ReadFi
 func noneHeader(tok string) string {
 	parts := strings.Split(tok, ".")
 	return base64.RawURLEncoding.EncodeToString([]byte(`{"alg":"none","typ":"JWT"}`)) + "." + parts[1] + "."
+}
+
+func TestCerbereSessionOpenedElsewhere(t *testing.T) {
+	ctx := context.Background()
+	c := newCerbereSite(t)
+	var cerbereID, localID int64
+	c.pool.QueryRow(ctx, `INSERT INTO users_user (password, username, email, cerbere_login) VALUES ('!', '77', 'x@y.fr', 'autre.login') RETURNING id`).Scan(&cerbereID)
+	c.pool.QueryRow(ctx, `INSERT INTO users_user (password, username, email) VALUES ('!', 'local', 'l@y.fr') RETURNING id`).Scan(&localID)
+
+	// A CERBERE account reached without the CAS login (impersonation):
+	// its habilitation is loaded at its first request, for its own login.
+	c.get(c.srv.URL + fmt.Sprintf("/test/become?user_id=%d", cerbereID))
+	_, _, body := c.get(c.srv.URL + "/test/whoami")
+	if !strings.Contains(body, "login=autre.login role=") || !strings.Contains(body, "hab=5") {
+		t.Errorf("CERBERE account: %q", body)
+	}
+	calls := c.siap.CallsTo(siaptest.HabilitationsPath)
+	if len(calls) != 1 || calls[0].Login != "autre.login" {
+		t.Errorf("SIAP calls = %+v", calls)
+	}
+	// A local account has no habilitation: SIAP is not asked, even with ?habilitation_id=.
+	c.get(c.srv.URL + fmt.Sprintf("/test/become?user_id=%d", localID))
+	_, _, body = c.get(c.srv.URL + "/test/whoami?habilitation_id=12")
+	if body != fmt.Sprintf("user=%d login=", localID) {
+		t.Errorf("local account: %q", body)
+	}
+	if n := len(c.siap.CallsTo(siaptest.HabilitationsPath)); n != 1 {
+		t.Errorf("%d SIAP calls, want 1", n)
+	}
 }
