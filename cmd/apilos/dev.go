@@ -106,9 +106,15 @@ func runDev(ctx context.Context, cfg config.Config, dataDir string, out io.Write
 	if err != nil {
 		return fmt.Errorf("le port %s est déjà pris : choisissez-en un autre avec PORT=8002 make dev (%w)", cfg.Port, err)
 	}
+	transport, err := web.TransportOptionsFrom(cfg)
+	if err != nil {
+		ln.Close()
+		return err
+	}
 	h, err := web.New(web.Options{
 		Environment: cfg.Environment, Version: rootCmd.Version, Logger: log,
 		DB: pool, RedisURL: cfg.RedisURL,
+		Accounts: web.AccountOptionsFrom(cfg), Transport: transport,
 	})
 	if err != nil {
 		ln.Close()

@@ -52,6 +52,12 @@ func init() {
 			}
 			opts.Cerbere, opts.CerbereMode = cerbere, cerbere != nil
 			opts.Routes = append(opts.Routes, apiRoute)
+			// Local accounts, reset e-mails (console mailer until SMTP
+			// exists), proxy trust, HTTPS redirect and HSTS.
+			opts.Accounts = web.AccountOptionsFrom(cfg)
+			if opts.Transport, err = web.TransportOptionsFrom(cfg); err != nil {
+				return err
+			}
 			h, err := web.New(opts)
 			if err != nil {
 				return err
