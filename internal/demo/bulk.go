@@ -297,7 +297,9 @@ func bulkConvention(r *rand.Rand, id, prog int64, parent any, statut, dept strin
 	return []any{id, prog, parent, numero, npr, statut, created, created, valide, signe, soumis, soumis, resil, denon}
 }
 
-func dateOf(t time.Time) time.Time { return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC) }
+func dateOf(t time.Time) time.Time {
+	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
+}
 
 // appendLogements adds n logements with rents following §20.8: SU = SH +
 // half the annexes, loyer = SU × lpm × coef rounded half up to the cent.
