@@ -38,11 +38,21 @@ Une seule instance doit tourner. À l'arrêt (SIGTERM), les tâches en cours ont
 			}
 			defer pool.Close()
 			logger := newLogger(cfg)
+			var mailer mail.Mailer = mail.NewConsole(cfg.DefaultFromEmail, logger)
+			if cfg.EmailHost != "" {
+				smtp, err := mail.NewSMTP(mail.SMTPConfig{Host: cfg.EmailHost, Port: cfg.EmailPort,
+					User: cfg.EmailHostUser, Password: cfg.EmailHostPassword, UseTLS: cfg.EmailUseTLS,
+					From: cfg.DefaultFromEmail})
+				if err != nil {
+					return err
+				}
+				mailer = smtp
+			}
 			return jobs.Run(cmd.Context(), jobs.Deps{
 				Pool:     pool,
 				RedisURL: cfg.RedisURL,
 				Logger:   logger,
-				Mailer:   mail.NewConsole(cfg.DefaultFromEmail, logger),
+				Mailer:   mailer,
 				SiteURL:  cfg.SiteURL,
 			})
 		},

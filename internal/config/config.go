@@ -60,6 +60,24 @@ type Config struct {
 	// SecureSSLRedirect redirects plain-HTTP requests (as reported by a
 	// trusted proxy) to HTTPS, in production only.
 	SecureSSLRedirect bool `env:"SECURE_SSL_REDIRECT" envDefault:"true"`
+
+	// SMTP relay of the e-mails (Brevo in production). Empty host: e-mails
+	// are written to the log (console mailer).
+	EmailHost         string `env:"EMAIL_HOST"`
+	EmailPort         int    `env:"EMAIL_PORT" envDefault:"587"`
+	EmailHostUser     string `env:"EMAIL_HOST_USER"`
+	EmailHostPassword string `env:"EMAIL_HOST_PASSWORD"`
+	// EmailUseTLS requires STARTTLS (otherwise used when offered).
+	EmailUseTLS bool `env:"EMAIL_USE_TLS" envDefault:"true"`
+
+	// Files: local directory MEDIA_ROOT, or an S3-compatible bucket when
+	// AWS_ACCESS_KEY_ID is set (internal/storage).
+	MediaRoot            string `env:"MEDIA_ROOT" envDefault:"media"`
+	AWSAccessKeyID       string `env:"AWS_ACCESS_KEY_ID"`
+	AWSSecretAccessKey   string `env:"AWS_SECRET_ACCESS_KEY"`
+	AWSStorageBucketName string `env:"AWS_STORAGE_BUCKET_NAME"`
+	AWSS3EndpointURL     string `env:"AWS_S3_ENDPOINT_URL"`
+	AWSS3RegionName      string `env:"AWS_S3_REGION_NAME"`
 }
 
 // Load reads the environment. It fails when a secret required in
