@@ -104,6 +104,8 @@ func Launch(path, dataDir string) (*Browser, error) {
 		"--disable-background-networking", "--disable-component-update", "--disable-sync",
 		"--disable-extensions", "--disable-default-apps", "--no-default-browser-check",
 		"--disable-dev-shm-usage", "--mute-audio", "--password-store=basic",
+		// A desktop width: the DSFR header shows its tools (not the mobile menu).
+		"--window-size=1280,1024",
 		"--user-data-dir="+dataDir, "--remote-debugging-pipe", "about:blank")
 	b.cmd.ExtraFiles = []*os.File{cmdR, evW}
 	b.cmd.Stderr = b.stderr

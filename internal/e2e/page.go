@@ -251,17 +251,20 @@ func (p *Page) Type(ctx context.Context, selector, text string) error {
 func (p *Page) Click(ctx context.Context, selector string) error {
 	sel, _ := json.Marshal(selector)
 	var box struct {
-		X, Y  float64
-		Found bool
+		X, Y           float64
+		Found, Visible bool
 	}
 	err := p.Eval(ctx, `(() => { const e = document.querySelector(`+string(sel)+`); if (!e) return {Found: false};
 		e.scrollIntoView({block: "center"}); const r = e.getBoundingClientRect();
-		return {Found: true, X: r.left + r.width / 2, Y: r.top + r.height / 2}; })()`, &box)
+		return {Found: true, Visible: r.width > 0 && r.height > 0, X: r.left + r.width / 2, Y: r.top + r.height / 2}; })()`, &box)
 	if err != nil {
 		return err
 	}
 	if !box.Found {
 		return fmt.Errorf("élément %s introuvable", selector)
+	}
+	if !box.Visible {
+		return fmt.Errorf("élément %s invisible : impossible de cliquer dessus", selector)
 	}
 	for _, typ := range []string{"mousePressed", "mouseReleased"} {
 		if err := p.b.Call(ctx, p.session, "Input.dispatchMouseEvent", map[string]any{
