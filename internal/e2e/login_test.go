@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -198,7 +199,13 @@ func checkReport(ctx context.Context, t *testing.T, base string, rep Report) {
 		if l.Level != "error" && l.Level != "warning" {
 			continue
 		}
-		if l.Source == "network" && strings.Contains(l.URL, "/static/") && strings.Contains(l.URL, "/vendor/") && notFound(t, l.URL) {
+		// The 404 itself (network), and the refusal to use its text/plain
+		// body as a stylesheet or script (security, URL in the text).
+		u := l.URL
+		if l.Source == "security" {
+			u = quotedVendorURL.FindString(l.Text)
+		}
+		if (l.Source == "network" || l.Source == "security") && vendorURL.MatchString(u) && notFound(t, u) {
 			missingAssets++
 			continue
 		}
@@ -208,6 +215,11 @@ func checkReport(ctx context.Context, t *testing.T, base string, rep Report) {
 		t.Logf("%d fichiers DSFR/htmx absents (scripts/assets.sh non lancé) : le test a tourné sans le JavaScript du DSFR", missingAssets)
 	}
 }
+
+var (
+	vendorURL       = regexp.MustCompile(`^http://127\.0\.0\.1:\d+/static/[0-9a-f]+/vendor/[^'\s]+$`)
+	quotedVendorURL = regexp.MustCompile(`http://127\.0\.0\.1:\d+/static/[0-9a-f]+/vendor/[^'\s]+`)
+)
 
 func notFound(t *testing.T, u string) bool {
 	res, err := http.Get(u)
