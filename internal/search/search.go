@@ -71,14 +71,14 @@ type Filters struct {
 // OrderFields are the accepted order_by values (prefix "-" for
 // descending) and their columns.
 var OrderFields = map[string]string{
-	"numero":                            "c.numero",
-	"statut":                            "c.statut",
-	"cree_le":                           "c.cree_le",
+	"numero":                             "c.numero",
+	"statut":                             "c.statut",
+	"cree_le":                            "c.cree_le",
 	"televersement_convention_signee_le": "c.televersement_convention_signee_le",
-	"programme__nom":                    "p.nom",
-	"programme__ville":                  "p.ville",
-	"programme__numero_operation":       "p.numero_operation",
-	"programme__bailleur__nom":          "b.nom",
+	"programme__nom":                     "p.nom",
+	"programme__ville":                   "p.ville",
+	"programme__numero_operation":        "p.numero_operation",
+	"programme__bailleur__nom":           "b.nom",
 }
 
 // Parse reads the filters from the query string; unknown or malformed

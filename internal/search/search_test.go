@@ -104,7 +104,9 @@ func (w *world) add(c conv) int64 {
 	return id
 }
 
-func superuser() *access.Subject { return &access.Subject{UserID: 1, IsActive: true, IsSuperuser: true} }
+func superuser() *access.Subject {
+	return &access.Subject{UserID: 1, IsActive: true, IsSuperuser: true}
+}
 
 func (w *world) instructeur(adm int64) *access.Subject {
 	return &access.Subject{UserID: 2, IsActive: true, Role: &access.Role{ID: 1, Typologie: access.TypologieInstructeur,
@@ -269,10 +271,10 @@ func TestFiltersScopeAndPagination(t *testing.T) {
 		t.Errorf("sans rôle : %d conventions visibles", res.Total)
 	}
 	for q, want := range map[string][]int64{
-		"financement=PLS":                 {pls},
-		"anru=on":                         {pls},
-		"date_signature=2019":             {pls},
-		"cstatut=1.+Projet":               {outside},
+		"financement=PLS":                  {pls},
+		"anru=on":                          {pls},
+		"date_signature=2019":              {pls},
+		"cstatut=1.+Projet":                {outside},
 		"bailleur=" + w.bailUUID + "&anru": {pls},
 	} {
 		if got := w.ids(w.search(superuser(), q)); !slices.Equal(got, want) {
