@@ -60,6 +60,9 @@ func TestClientRecordsWhatThePageDoes(t *testing.T) {
 		t.Errorf("formulaire reçu : %q %v", got, err)
 	}
 
+	if err := p.Settle(ctx); err != nil {
+		t.Fatal(err)
+	}
 	rep := p.Report()
 	joined := strings.Join(rep.Violations, "\n")
 	if !strings.Contains(joined, `"directive":"script-src-elem"`) || !strings.Contains(joined, `"directive":"style-src-attr"`) {

@@ -72,6 +72,7 @@ func TestBrowserLoginLogout(t *testing.T) {
 	if err := p.Navigate(ctx, canary.URL+"/"); err != nil {
 		t.Fatal(err)
 	}
+	must(t, p.Settle(ctx))
 	if v := p.Report().Violations; len(v) < 2 {
 		t.Fatalf("le canari n'a pas produit les violations CSP attendues : %v", v)
 	}
@@ -150,6 +151,7 @@ func TestBrowserLoginLogout(t *testing.T) {
 		t.Errorf("profil après déconnexion : %q", got)
 	}
 
+	must(t, p.Settle(ctx))
 	checkReport(ctx, t, app.URL, p.Report())
 }
 
@@ -199,13 +201,14 @@ func checkReport(ctx context.Context, t *testing.T, base string, rep Report) {
 		if l.Level != "error" && l.Level != "warning" {
 			continue
 		}
-		// The 404 itself (network), and the refusal to use its text/plain
-		// body as a stylesheet or script (security, URL in the text).
+		// The 404 itself (network, URL in the entry) and its effects (the
+		// text/plain body refused as stylesheet or script, the manifest
+		// fetch failure: URL in the text).
 		u := l.URL
-		if l.Source == "security" {
+		if !vendorURL.MatchString(u) {
 			u = quotedVendorURL.FindString(l.Text)
 		}
-		if (l.Source == "network" || l.Source == "security") && vendorURL.MatchString(u) && notFound(t, u) {
+		if u != "" && vendorURL.MatchString(u) && notFound(t, u) {
 			missingAssets++
 			continue
 		}

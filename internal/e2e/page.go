@@ -25,6 +25,8 @@ type Page struct {
 	loads   chan struct{}
 
 	mu         sync.Mutex
+	settled    map[string]chan struct{}
+	settleN    int
 	console    []string
 	logs       []LogEntry
 	exceptions []string
@@ -136,10 +138,41 @@ func (p *Page) record(events <-chan Event) {
 			json.Unmarshal(ev.Params, &v)
 			if v.Name == cspBinding {
 				p.mu.Lock()
-				p.violations = append(p.violations, v.Payload)
+				if ch, ok := p.settled[v.Payload]; ok {
+					close(ch)
+					delete(p.settled, v.Payload)
+				} else {
+					p.violations = append(p.violations, v.Payload)
+				}
 				p.mu.Unlock()
 			}
 		}
+	}
+}
+
+// Settle waits until the page's pending work has run (violation reports
+// are dispatched as tasks, possibly after the load event) and every event
+// sent before has been recorded: it lets timers due now run, then sends a
+// marker through the reporting binding and waits for it to come back.
+func (p *Page) Settle(ctx context.Context) error {
+	p.mu.Lock()
+	p.settleN++
+	marker := fmt.Sprintf("__settle__%d", p.settleN)
+	ch := make(chan struct{})
+	if p.settled == nil {
+		p.settled = map[string]chan struct{}{}
+	}
+	p.settled[marker] = ch
+	p.mu.Unlock()
+	m, _ := json.Marshal(marker)
+	if err := p.Eval(ctx, `new Promise(r => setTimeout(() => { window.`+cspBinding+`(`+string(m)+`); r(true) }, 50))`, nil); err != nil {
+		return err
+	}
+	select {
+	case <-ch:
+		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("attente des événements de la page : %w", ctx.Err())
 	}
 }
 
@@ -170,8 +203,8 @@ func (p *Page) Reset() {
 	p.console, p.logs, p.exceptions, p.violations = nil, nil, nil, nil
 }
 
-// AndWaitLoad runs action (a navigation, a click on a submit button...)
-// and waits for the load event of the page it leads to.
+// AndWaitLoad runs action (a navigation, a click on a submit button...),
+// waits for the load event of the page it leads to, then Settles.
 func (p *Page) AndWaitLoad(ctx context.Context, action func() error) error {
 	for len(p.loads) > 0 {
 		<-p.loads
@@ -181,10 +214,11 @@ func (p *Page) AndWaitLoad(ctx context.Context, action func() error) error {
 	}
 	select {
 	case <-p.loads:
-		return nil
 	case <-ctx.Done():
 		return fmt.Errorf("attente du chargement de la page : %w", ctx.Err())
 	}
+	// Let the page's late reports arrive before anyone leaves it.
+	return p.Settle(ctx)
 }
 
 // Navigate loads url and waits for its load event.
