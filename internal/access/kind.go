@@ -106,7 +106,7 @@ func (s *Subject) InstructeurSide() bool {
 // BailleurSide reports a bailleur working on its own conventions (and not
 // a State agent).
 func (s *Subject) BailleurSide() bool {
-	return !s.InstructeurSide() && s.IsActive && s.IsBailleur()
+	return s != nil && s.IsActive && !s.InstructeurSide() && s.IsBailleur()
 }
 
 // readonlyGroup reports a readonly_* group name.
