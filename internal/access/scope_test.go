@@ -76,7 +76,6 @@ WHERE c.statut = ` + before + ` AND ` + scope + ` AND regexp_replace(p.nom, '^Op
 	}
 }
 
-
 func TestCanOnConventionAndVisibleConvention(t *testing.T) {
 	pool := dbtest.Pool(t)
 	w := accesstest.Seed(t, pool)
