@@ -171,6 +171,9 @@ func (s *server) loadSubject(ctx context.Context) (*access.Subject, error) {
 	if sub.Role != nil && sub.Role.BailleurID != 0 {
 		sub.BailleurIDs = append([]int64{sub.Role.BailleurID}, children...)
 	}
+	if len(sub.FiltreDepartements) == 0 {
+		sub.FiltreDepartements = nil // no filter, like a Subject built by hand
+	}
 	sub.Expert = s.sessions.GetBool(ctx, sessionExpert)
 	sub.ImpersonatorID = s.sessions.GetInt64(ctx, sessionImpersonatorID)
 	return &sub, nil
