@@ -58,6 +58,14 @@ func init() {
 			if opts.Transport, err = web.TransportOptionsFrom(cfg); err != nil {
 				return err
 			}
+			// Convention pages: document storage (local or S3) and the
+			// queue of notification e-mails.
+			if opts.Conventions, err = web.ConventionOptionsFrom(ctx, cfg); err != nil {
+				return err
+			}
+			if opts.Conventions.Jobs != nil {
+				defer opts.Conventions.Jobs.Close()
+			}
 			h, err := web.New(opts)
 			if err != nil {
 				return err

@@ -219,9 +219,10 @@ func TestCerbereRoundTrip(t *testing.T) {
 	}
 
 	// The header lists the habilitations, current first, with switch links.
-	_, _, home := c.get(c.srv.URL + "/")
+	// (A logged-in user's home is the search page.)
+	_, _, home := c.get(c.srv.URL + "/conventions/recherche")
 	for _, w := range []string{`id="menu-habilitation"`, "Maître d’ouvrage personne morale – Administrateur délégué",
-		`href="/?habilitation_id=3"`, `href="/?habilitation_id=12"`, "Service gestionnaire – Instructeur"} {
+		`href="/conventions/recherche?habilitation_id=3"`, `href="/conventions/recherche?habilitation_id=12"`, "Service gestionnaire – Instructeur"} {
 		if !strings.Contains(home, w) {
 			t.Errorf("home: %q missing", w)
 		}

@@ -1,6 +1,10 @@
 package web
 
-import "net/http"
+import (
+	"net/http"
+
+	"github.com/MTES-MCT/apilos-go/internal/access"
+)
 
 // homeView is the public landing page.
 type homeView struct {
@@ -20,6 +24,11 @@ type feature struct {
 const loginURL = "/accounts/login/"
 
 func (s *server) home(w http.ResponseWriter, r *http.Request) {
+	// Once logged in, the home page is the convention search.
+	if !access.FromContext(r.Context()).Anonymous() {
+		http.Redirect(w, r, "/conventions/recherche", http.StatusFound)
+		return
+	}
 	v := homeView{
 		Page:     s.page(r, "Accueil"),
 		LoginURL: loginURL,

@@ -75,7 +75,8 @@ func registerMatrixTestRoutes(s *server) {
 }
 
 var matrixRows = []matrixRow{
-	{Pattern: "GET /{$}", Path: "/", Want: map[string]string{"*": "200"}},
+	// Logged in, the home page is the convention search.
+	{Pattern: "GET /{$}", Path: "/", Want: map[string]string{"*": "302>/conventions/recherche", "anonyme": "200"}},
 	{Pattern: staticPattern, PathFunc: func(s *server) string { return s.assets.URL("app.css") }, Want: map[string]string{"*": "200"}},
 	{Pattern: "GET /healthz", Want: map[string]string{"*": "200"}},
 	{Pattern: "GET /readyz", Want: map[string]string{"*": "200"}},

@@ -48,6 +48,9 @@ type Options struct {
 	// (transport.go). Zero values suit development and tests.
 	Accounts  AccountOptions
 	Transport TransportOptions
+	// Conventions wires the convention pages: document storage and the
+	// notification queue (routes_convention.go).
+	Conventions ConventionOptions
 }
 
 // Route is one extra handler: Pattern is a ServeMux pattern such as

@@ -121,6 +121,11 @@ func checkCSPFriendly(t *testing.T, name, html string) {
 	}
 }
 
+// renderFixtures are page fixtures registered by other test files: a
+// view model built on the layout fields and the strings the page must
+// contain.
+var renderFixtures = map[string]func(Page) (data any, want []string){}
+
 func TestRenderAllTemplates(t *testing.T) {
 	a, err := newAssets()
 	if err != nil {
@@ -157,6 +162,15 @@ func TestRenderAllTemplates(t *testing.T) {
 			[]string{"Sabine Martin", "HLM du Nord", `value="TOUS" checked`, "Tous les emails", `id="id_old_password"`, "Votre profil a été enregistré avec succès"}},
 		"admin_users": {adminUsersView{Page: page, Total: 1, Users: []adminUserRow{{ID: 7, Username: "jean", Name: "Jean B", Status: "Utilisateur", CanImpersonate: true}}},
 			[]string{`name="user_pk" value="7"`, "Se connecter en tant que jean"}},
+	}
+	// Other files of the package add the fixtures of their pages to
+	// renderFixtures (convention_render_test.go...).
+	for name, f := range renderFixtures {
+		data, want := f(page)
+		fixtures[name] = struct {
+			data any
+			want []string
+		}{data, want}
 	}
 	for name := range r.pages {
 		if _, ok := fixtures[name]; !ok {

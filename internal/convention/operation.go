@@ -1,0 +1,115 @@
+package convention
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+
+	"github.com/MTES-MCT/apilos-go/internal/access"
+)
+
+// Operation messages (spec workflows §2.1, step 5, on local data).
+const (
+	MsgOperationNotFound = "Aucun programme trouvé : Vérifier que le numéro d'opération est correct"
+	// MsgSeveralActive is the warning for a financement with more than
+	// one active convention.
+	MsgSeveralActive = "Il existe plusieurs conventions actives pour le financement %s, Merci d'annuler les conventions que vous ne souhaitez pas conserver"
+)
+
+// MissingResult is the outcome of CreateMissingConventions.
+type MissingResult struct {
+	Created  []*Convention
+	Warnings []string
+}
+
+// CreateMissingConventions gives every financement of a local operation
+// an active convention (spec §2.1 step 5, without SIAP): the operation is
+// the root programmes whose numero_operation_pour_recherche is
+// numeroPourRecherche and that the subject sees; its financements are
+// those of the lots of its root conventions. A financement whose every
+// convention is annulled gets a new PROJET convention, created by the
+// subject, on the reference programme (the one with most conventions),
+// with one lot copying the financement, habitat type and number of
+// logements of the newest lot of that financement. A financement with
+// several active conventions is reported, as in the reference.
+func CreateMissingConventions(ctx context.Context, tx pgx.Tx, s *access.Subject, numeroPourRecherche string) (*MissingResult, error) {
+	if s.Anonymous() || !access.Can(s, PermAdd) {
+		return nil, refuse(ReasonRole, MsgNoPermission)
+	}
+	if s.ReadOnly() {
+		return nil, refuse(ReasonRole, MsgReadOnly)
+	}
+	var a access.Args
+	sql := `SELECT p.id FROM programmes_programme p
+		WHERE p.parent_id IS NULL AND p.numero_operation_pour_recherche = ` + a.Add(numeroPourRecherche) + `
+		  AND ` + access.ProgrammeScope(s, &a) + `
+		ORDER BY (SELECT count(*) FROM conventions_convention c WHERE c.programme_id = p.id AND c.parent_id IS NULL) DESC, p.id
+		FOR UPDATE OF p`
+	rows, err := tx.Query(ctx, sql, a.Values()...)
+	if err != nil {
+		return nil, fmt.Errorf("lecture de l'opération : %w", err)
+	}
+	progs, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+	if err != nil {
+		return nil, fmt.Errorf("lecture de l'opération : %w", err)
+	}
+	if len(progs) == 0 {
+		return nil, refuse(ReasonScope, MsgOperationNotFound)
+	}
+	type fin struct {
+		financement, typeHabitat string
+		nbLogements              *int64
+		active                   int
+	}
+	rows, err = tx.Query(ctx, `SELECT DISTINCT ON (l.financement) l.financement, l.type_habitat, l.nb_logements::int8,
+			(SELECT count(DISTINCT c2.id) FROM conventions_convention c2 JOIN programmes_lot l2 ON l2.convention_id = c2.id
+			  WHERE c2.programme_id = ANY($1) AND c2.parent_id IS NULL AND c2.statut <> $2 AND l2.financement = l.financement)::int
+		FROM programmes_lot l JOIN conventions_convention c ON c.id = l.convention_id
+		WHERE c.programme_id = ANY($1) AND c.parent_id IS NULL
+		ORDER BY l.financement, c.cree_le DESC, l.id DESC`, progs, string(Annulee))
+	if err != nil {
+		return nil, fmt.Errorf("lecture des lots de l'opération : %w", err)
+	}
+	var fins []fin
+	for rows.Next() {
+		var f fin
+		if err := rows.Scan(&f.financement, &f.typeHabitat, &f.nbLogements, &f.active); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		fins = append(fins, f)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	out := &MissingResult{}
+	for _, f := range fins {
+		switch {
+		case f.active > 1:
+			out.Warnings = append(out.Warnings, fmt.Sprintf(MsgSeveralActive, f.financement))
+		case f.active == 0:
+			var id int64
+			var creePar any
+			if s.UserID != 0 {
+				creePar = s.UserID
+			}
+			err := tx.QueryRow(ctx, `INSERT INTO conventions_convention (uuid, programme_id, statut, cree_par_id, cree_le, mis_a_jour_le)
+				VALUES ($1, $2, $3, $4, now(), now()) RETURNING id`, uuid.New(), progs[0], string(Projet), creePar).Scan(&id)
+			if err != nil {
+				return nil, fmt.Errorf("création de la convention %s : %w", f.financement, err)
+			}
+			if _, err := tx.Exec(ctx, `INSERT INTO programmes_lot (uuid, convention_id, financement, type_habitat, nb_logements, cree_le, mis_a_jour_le)
+				VALUES ($1, $2, $3, $4, $5, now(), now())`, uuid.New(), id, f.financement, f.typeHabitat, f.nbLogements); err != nil {
+				return nil, fmt.Errorf("création du lot %s : %w", f.financement, err)
+			}
+			c, err := LoadByID(ctx, tx, id)
+			if err != nil {
+				return nil, err
+			}
+			out.Created = append(out.Created, c)
+		}
+	}
+	return out, nil
+}

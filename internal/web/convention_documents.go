@@ -1,0 +1,330 @@
+package web
+
+import (
+	"errors"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/MTES-MCT/apilos-go/internal/access"
+	"github.com/MTES-MCT/apilos-go/internal/convention"
+	"github.com/MTES-MCT/apilos-go/internal/fr"
+	"github.com/MTES-MCT/apilos-go/internal/storage"
+)
+
+// maxUpload bounds a deposited PDF (the reference mailed up to 10 MiB of
+// attachments; signed scans stay well below 50 MiB).
+const maxUpload = 50 << 20
+
+// documentView is the deposit page of the signed document (T6, "sent")
+// and of the publication deed (T8, "publication").
+type documentView struct {
+	Page
+	Flashes []flash
+	H       conventionHeader
+	// Publication: the publication deed, else the signed document.
+	Publication bool
+	FileName    string
+	FileURL     string
+	CanUpload   bool
+	// CanDate: the date step is possible (a file is deposited).
+	CanDate           bool
+	DateValue         string // yyyy-mm-dd for the date input
+	Reference         string
+	BackToInstruction bool
+	DateAction        string
+	UploadAction      string
+	CancelAction      string
+}
+
+func (c *conventions) documentPage(w http.ResponseWriter, r *http.Request, publication bool) {
+	ctx := r.Context()
+	sub := access.FromContext(ctx)
+	conv, err := c.conventionFor(r)
+	if err != nil {
+		c.s.serverError(w, r, err)
+		return
+	}
+	id := conv.UUID.String()
+	v := documentView{Page: c.s.page(r, "Document signé"), Flashes: c.s.popFlashes(ctx), H: header(conv, sub), Publication: publication}
+	allowed, err := convention.Allowed(ctx, c.s.opts.DB, sub, conv)
+	if err != nil {
+		c.s.serverError(w, r, err)
+		return
+	}
+	canChange := access.Can(sub, access.ChangeConvention) && !sub.ReadOnly()
+	if publication {
+		v.Title = "Publication"
+		v.FileName = conv.NomFichierPublicationSPF
+		v.FileURL = "/conventions/display_convention_publie/" + id
+		v.CanUpload = canChange && sub.InstructeurSide() && conv.Statut.In(convention.PublicationEnCours, convention.Publie)
+		v.CanDate = v.CanUpload && v.FileName != ""
+		v.Reference = conv.ReferenceSPF
+		v.DateValue = isoDate(conv.DatePublicationSPF, c.today())
+		v.UploadAction = "/conventions/publication/" + id
+		v.DateAction = "/conventions/publication/" + id + "/date"
+		v.CancelAction = "/conventions/publication/" + id + "/upload/cancel"
+	} else {
+		v.FileName = conv.NomFichierSigne
+		v.FileURL = "/conventions/display_pdf/" + id
+		v.CanUpload = canChange && conv.Statut.In(convention.ASigner, convention.Signee, convention.PublicationEnCours, convention.Publie) &&
+			(sub.InstructeurSide() || sub.BailleurSide())
+		v.CanDate = v.CanUpload && v.FileName != ""
+		v.DateValue = isoDate(conv.TeleversementSigneeLe, c.today())
+		v.UploadAction = sentURL(id)
+		v.DateAction = "/conventions/upload_signed/date/" + id
+		v.CancelAction = "/conventions/upload_signed/cancel/" + id
+		v.BackToInstruction = slices.Contains(allowed, convention.ActionBackToInstruction)
+	}
+	if v.FileName == "" {
+		v.FileURL = ""
+	}
+	c.s.render(w, r, http.StatusOK, "convention_document", v)
+}
+
+func isoDate(t *time.Time, today time.Time) string {
+	if t == nil {
+		return today.Format(time.DateOnly)
+	}
+	return t.Format(time.DateOnly)
+}
+
+func (c *conventions) sent(w http.ResponseWriter, r *http.Request)        { c.documentPage(w, r, false) }
+func (c *conventions) signedDate(w http.ResponseWriter, r *http.Request)  { c.documentPage(w, r, false) }
+func (c *conventions) publication(w http.ResponseWriter, r *http.Request) { c.documentPage(w, r, true) }
+
+// uploadedFile reads the multipart "file" field (nil when absent).
+func uploadedFile(w http.ResponseWriter, r *http.Request) (multipart.File, error) {
+	r.Body = http.MaxBytesReader(w, r.Body, maxUpload)
+	if err := r.ParseMultipartForm(8 << 20); err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return nil, &convention.Refusal{Reason: convention.ReasonInput, Field: "file",
+				Message: "Le fichier déposé dépasse " + strconv.Itoa(maxUpload>>20) + " Mo : déposez une version plus légère du PDF."}
+		}
+		if errors.Is(err, http.ErrNotMultipart) {
+			return nil, nil
+		}
+		return nil, err
+	}
+	f, _, err := r.FormFile("file")
+	if errors.Is(err, http.ErrMissingFile) {
+		return nil, nil
+	}
+	return f, err
+}
+
+// sentUpload is POST /conventions/sent/<uuid>: the signed PDF is stored
+// and recorded (first step of T6), the statut does not change.
+func (c *conventions) sentUpload(w http.ResponseWriter, r *http.Request) {
+	c.upload(w, r, false)
+}
+
+// publicationUpload is POST /conventions/publication/<uuid> (first step
+// of T8, instructeurs).
+func (c *conventions) publicationUpload(w http.ResponseWriter, r *http.Request) {
+	c.upload(w, r, true)
+}
+
+func (c *conventions) upload(w http.ResponseWriter, r *http.Request, publication bool) {
+	ctx := r.Context()
+	sub := access.FromContext(ctx)
+	cr, id := ref(r)
+	back := sentURL(cr.UUID)
+	if publication {
+		back = "/conventions/publication/" + cr.UUID
+	}
+	f, err := uploadedFile(w, r)
+	if err != nil {
+		c.outcome(w, r, err, back)
+		return
+	}
+	file := convention.File{Size: -1}
+	if f != nil {
+		defer f.Close()
+		file.Body = io.Reader(f)
+	}
+	if c.storage == nil {
+		c.s.serverError(w, r, errors.New("aucun stockage de fichiers configuré"))
+		return
+	}
+	err = c.tx(ctx, func(tx pgx.Tx) error {
+		var err error
+		if publication {
+			_, err = convention.RegisterPublicationFile(ctx, tx, c.storage, sub, id, file)
+		} else {
+			_, err = convention.RegisterSignedFile(ctx, tx, c.storage, sub, id, file)
+		}
+		return err
+	})
+	if !c.outcome(w, r, err, back) {
+		return
+	}
+	if publication {
+		c.done(w, r, "/conventions/publication/"+cr.UUID+"/upload-preview#date", "Le document de publication a été déposé : indiquez la référence et la date de publication.")
+		return
+	}
+	c.done(w, r, "/conventions/upload_signed/date/"+cr.UUID+"#date", "Le document signé a été déposé : vérifiez-le puis indiquez la date de signature.")
+}
+
+// signedDatePost is the date step of T6: A_SIGNER → SIGNEE with the date;
+// on an already signed convention (new version deposited) only the date
+// changes.
+func (c *conventions) signedDatePost(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	sub := access.FromContext(ctx)
+	cr, id := ref(r)
+	back := "/conventions/upload_signed/date/" + cr.UUID
+	if err := r.ParseForm(); err != nil {
+		http.Error(w, "formulaire illisible", http.StatusBadRequest)
+		return
+	}
+	date, ok := c.formDate(w, r, "televersement_convention_signee_le", convention.MsgSignatureDateMissing, back)
+	if !ok {
+		return
+	}
+	var res *convention.Result
+	err := c.tx(ctx, func(tx pgx.Tx) (err error) {
+		if cr.Statut == string(convention.ASigner) {
+			res, err = convention.Sign(ctx, tx, sub, id, date)
+		} else {
+			res, err = convention.SetSignatureDate(ctx, tx, sub, id, date)
+		}
+		return
+	})
+	if !c.outcome(w, r, err, back) {
+		return
+	}
+	c.enqueue(r, res.Events)
+	c.done(w, r, postActionURL(cr.UUID), res.Flash)
+}
+
+// formDate reads a required date field; on a missing or malformed date
+// it answers with the message and returns false.
+func (c *conventions) formDate(w http.ResponseWriter, r *http.Request, field, missing, back string) (t time.Time, ok bool) {
+	raw := r.PostForm.Get(field)
+	if raw == "" {
+		c.outcome(w, r, &convention.Refusal{Reason: convention.ReasonInput, Field: field, Message: missing}, back)
+		return t, false
+	}
+	d, err := fr.ParseDate(raw)
+	if err != nil {
+		c.outcome(w, r, &convention.Refusal{Reason: convention.ReasonInput, Field: field, Message: "Date : " + err.Error()}, back)
+		return t, false
+	}
+	return d, true
+}
+
+// signedCancel renames the deposited file and clears it (stepper cancel).
+func (c *conventions) signedCancel(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	sub := access.FromContext(ctx)
+	cr, id := ref(r)
+	err := c.tx(ctx, func(tx pgx.Tx) error {
+		_, err := convention.CancelSignedFile(ctx, tx, c.storage, sub, id)
+		return err
+	})
+	if c.outcome(w, r, err, sentURL(cr.UUID)) {
+		c.done(w, r, sentURL(cr.UUID), "Le dépôt du document signé a été annulé.")
+	}
+}
+
+func (c *conventions) publicationCancel(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	sub := access.FromContext(ctx)
+	cr, id := ref(r)
+	back := "/conventions/publication/" + cr.UUID
+	err := c.tx(ctx, func(tx pgx.Tx) error {
+		_, err := convention.CancelPublicationFile(ctx, tx, c.storage, sub, id)
+		return err
+	})
+	if c.outcome(w, r, err, back) {
+		c.done(w, r, back, "Le dépôt du document de publication a été annulé.")
+	}
+}
+
+// publicationSend is T7 (SIGNEE → PUBLICATION_EN_COURS).
+func (c *conventions) publicationSend(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	sub := access.FromContext(ctx)
+	cr, id := ref(r)
+	var res *convention.Result
+	err := c.tx(ctx, func(tx pgx.Tx) (err error) { res, err = convention.SendToPublication(ctx, tx, sub, id); return })
+	if !c.outcome(w, r, err, postActionURL(cr.UUID)) {
+		return
+	}
+	c.enqueue(r, res.Events)
+	c.done(w, r, "/conventions/publication/"+cr.UUID, "La convention a été envoyée pour publication : déposez le document de publication.")
+}
+
+// publicationDate is the date step of T8 (→ PUBLIE).
+func (c *conventions) publicationDate(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	sub := access.FromContext(ctx)
+	cr, id := ref(r)
+	back := "/conventions/publication/" + cr.UUID + "/upload-preview"
+	if err := r.ParseForm(); err != nil {
+		http.Error(w, "formulaire illisible", http.StatusBadRequest)
+		return
+	}
+	date, ok := c.formDate(w, r, "date_publication_spf", convention.MsgPublicationDateMissing, back)
+	if !ok {
+		return
+	}
+	var res *convention.Result
+	err := c.tx(ctx, func(tx pgx.Tx) (err error) {
+		res, err = convention.Publish(ctx, tx, sub, id, convention.Publication{ReferenceSPF: r.PostForm.Get("reference_spf"), Date: date})
+		return
+	})
+	if !c.outcome(w, r, err, back) {
+		return
+	}
+	c.enqueue(r, res.Events)
+	c.done(w, r, postActionURL(cr.UUID), res.Flash)
+}
+
+// displaySigned streams the signed document; displayPublication the
+// publication deed.
+func (c *conventions) displaySigned(w http.ResponseWriter, r *http.Request) {
+	conv, err := c.conventionFor(r)
+	if err != nil {
+		c.s.serverError(w, r, err)
+		return
+	}
+	c.stream(w, r, convention.SignedKey(conv.UUID, conv.NomFichierSigne), conv.NomFichierSigne)
+}
+
+func (c *conventions) displayPublication(w http.ResponseWriter, r *http.Request) {
+	conv, err := c.conventionFor(r)
+	if err != nil {
+		c.s.serverError(w, r, err)
+		return
+	}
+	c.stream(w, r, convention.PublicationKey(conv.UUID, conv.NomFichierPublicationSPF), conv.NomFichierPublicationSPF)
+}
+
+func (c *conventions) stream(w http.ResponseWriter, r *http.Request, key, name string) {
+	if name == "" || c.storage == nil {
+		c.s.notFound(w, r)
+		return
+	}
+	f, err := c.storage.Get(r.Context(), key)
+	if errors.Is(err, storage.ErrNotFound) {
+		c.s.notFound(w, r)
+		return
+	}
+	if err != nil {
+		c.s.serverError(w, r, err)
+		return
+	}
+	defer f.Close()
+	w.Header().Set("Content-Type", "application/pdf")
+	w.Header().Set("Content-Disposition", `inline; filename="`+name+`"`)
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	io.Copy(w, f)
+}
