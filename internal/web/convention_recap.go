@@ -281,7 +281,7 @@ func (c *conventions) recapActions(ctx context.Context, conv *convention.Convent
 
 // avenantToggles lists the avenant types with their state.
 func (c *conventions) avenantToggles(ctx context.Context, conv *convention.Convention, sub *access.Subject, v *recapView) error {
-	rows, err := c.s.opts.DB.Query(ctx, `SELECT nom, COALESCE(description, '') FROM conventions_avenanttype
+	rows, err := c.s.opts.DB.Query(ctx, `SELECT nom, COALESCE("desc", '') FROM conventions_avenanttype
 		WHERE nom NOT IN ('denonciation', 'resiliation') ORDER BY id`)
 	if err != nil {
 		return err
