@@ -46,7 +46,9 @@ func TestTransitionsOverHTTP(t *testing.T) {
 		{name: "T2 instructeur instruction", conv: cconv{statut: S(convention.Instruction)}, who: instr, path: "/conventions/feedback/{uuid}", form: corr, want: S(convention.Correction)},
 		{name: "T2 instructeur correction (notifier)", conv: cconv{statut: S(convention.Correction)}, who: instr, path: "/conventions/feedback/{uuid}", form: corr, want: S(convention.Correction)},
 		{name: "T2 instructeur projet créé par lui", conv: cconv{statut: S(convention.Projet)}, who: instr, path: "/conventions/feedback/{uuid}", form: corr, want: S(convention.Correction),
-			before: func(c created) { w.exec(`UPDATE conventions_convention SET cree_par_id = $2 WHERE id = $1`, c.ID, w.instr.userID) }},
+			before: func(c created) {
+				w.exec(`UPDATE conventions_convention SET cree_par_id = $2 WHERE id = $1`, c.ID, w.instr.userID)
+			}},
 		{name: "T2 instructeur signée", conv: cconv{statut: S(convention.Signee)}, who: instr, path: "/conventions/feedback/{uuid}", form: corr, msg: "Impossible de demander des corrections"},
 		// T3 renvoi
 		{name: "T3 bailleur correction", conv: cconv{statut: S(convention.Correction)}, who: bail, path: "/conventions/feedback/{uuid}", want: S(convention.Instruction)},
