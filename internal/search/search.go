@@ -78,7 +78,7 @@ var OrderFields = map[string]string{
 	"programme__nom":                     "p.nom",
 	"programme__ville":                   "p.ville",
 	"programme__numero_operation":        "p.numero_operation",
-	"programme__bailleur__nom":           "b.nom",
+	"programme__bailleur__nom":           "(SELECT bo.nom FROM bailleurs_bailleur bo WHERE bo.id = p.bailleur_id)",
 }
 
 // Parse reads the filters from the query string; unknown or malformed
@@ -207,10 +207,14 @@ type built struct {
 	args  access.Args
 }
 
+// fromSQL is shared by the count and the page. The bailleur is not
+// joined here: its name is read for the rows of the page only, and its
+// filter is a lookup of its id (a join to that small table misled the
+// planner into per-bailleur loops on large scopes). The parent is only
+// read by the number score; unused, the planner drops the join.
 const fromSQL = `
 FROM conventions_convention c
 JOIN programmes_programme p ON p.id = c.programme_id
-JOIN bailleurs_bailleur b ON b.id = p.bailleur_id
 LEFT JOIN conventions_convention pc ON pc.id = c.parent_id`
 
 // build writes the conditions of f for subject s; today decides whether a
@@ -259,7 +263,7 @@ func build(s *access.Subject, f Filters, today time.Time) *built {
 		add("c.televersement_convention_signee_le >= make_date(" + y + "::int, 1, 1) AND c.televersement_convention_signee_le < make_date(" + y + "::int + 1, 1, 1)")
 	}
 	if f.BailleurUUID != "" {
-		add("b.uuid::text = " + a.Add(strings.ToLower(f.BailleurUUID)))
+		add("p.bailleur_id = (SELECT bb.id FROM bailleurs_bailleur bb WHERE bb.uuid::text = " + a.Add(strings.ToLower(f.BailleurUUID)) + ")")
 	}
 
 	var score []string
@@ -306,9 +310,15 @@ func build(s *access.Subject, f Filters, today time.Time) *built {
 	if f.Lieu != "" {
 		lp := a.Add(f.Lieu)
 		th := strconv.FormatFloat(Threshold, 'f', -1, 64)
-		// % uses the trigram indexes (pg_trgm.similarity_threshold is 0.3
-		// by default); the explicit comparison keeps the rule exact.
-		add("((p.ville % " + lp + " AND similarity(p.ville, " + lp + ") > " + th + ") OR (p.code_postal % " + lp + " AND similarity(p.code_postal, " + lp + ") > " + th + "))")
+		// % is served by the trigram indexes; Search sets its threshold
+		// just above Threshold, so it is exactly "similarity > 0.3".
+		// A term without digits shares no trigram with a postcode (its
+		// similarity is 0): the postcode index is then not read.
+		if strings.ContainsAny(f.Lieu, "0123456789") {
+			add("(p.ville % " + lp + " OR p.code_postal % " + lp + ")")
+		} else {
+			add("p.ville % " + lp)
+		}
 		sim := func(col string) string {
 			return "round((CASE WHEN similarity(" + col + ", " + lp + ") > " + th + " THEN similarity(" + col + ", " + lp + ") ELSE 0 END)::numeric, 2)"
 		}
@@ -349,19 +359,77 @@ func wrap(conds []string) []string {
 	return out
 }
 
+// Beginner opens a transaction: a pool, a connection or a transaction
+// (a savepoint then).
+type Beginner interface {
+	Begin(ctx context.Context) (pgx.Tx, error)
+}
+
+// plannerSettings are set for the search transaction only:
+//   - random_page_cost 1.1: the convention tables are read from memory;
+//     with the default 4 the planner preferred reading the whole tables
+//     to the text indexes for terms matching a few thousand rows (a
+//     search four times slower);
+//   - the trigram threshold just above Threshold, so the indexed %
+//     operator is exactly "similarity > 0.3" and no row needs a second
+//     similarity computation.
+const plannerSettings = `SELECT set_config('random_page_cost', '1.1', true),
+	set_config('pg_trgm.similarity_threshold', $1, true)`
+
 // Search runs the search for subject s and returns the page f.Page
-// (an out-of-range page gives the last page).
-func Search(ctx context.Context, q Querier, s *access.Subject, f Filters, today time.Time) (*Result, error) {
+// (an out-of-range page gives the last page). Without a term, the page
+// follows an index in date order and the count stops at CountCap; with a
+// term, every match must be ranked anyway, so one query ranks, counts
+// (exactly) and cuts the page.
+func Search(ctx context.Context, db Beginner, s *access.Subject, f Filters, today time.Time) (*Result, error) {
 	if f.Page < 1 {
 		f.Page = 1
 	}
+	tx, err := db.Begin(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("recherche de conventions : %w", err)
+	}
+	defer tx.Rollback(ctx)
+	if _, err := tx.Exec(ctx, plannerSettings, strconv.FormatFloat(Threshold+1e-6, 'f', -1, 64)); err != nil {
+		return nil, fmt.Errorf("recherche de conventions : %w", err)
+	}
 	b := build(s, f, today)
 	res := &Result{Page: f.Page}
+	count := func(capped bool) (int, error) {
+		sql := `SELECT count(*) ` + fromSQL + ` WHERE ` + b.where
+		if capped {
+			sql = `SELECT count(*) FROM (SELECT 1 ` + fromSQL + ` WHERE ` + b.where + ` LIMIT ` + strconv.Itoa(CountCap+1) + `) x`
+		}
+		var n int
+		if err := tx.QueryRow(ctx, sql, b.args.Values()...).Scan(&n); err != nil {
+			return 0, fmt.Errorf("recherche de conventions (décompte) : %w", err)
+		}
+		return n, nil
+	}
 
-	var n int
-	countSQL := `SELECT count(*) FROM (SELECT 1 ` + fromSQL + ` WHERE ` + b.where + ` LIMIT ` + strconv.Itoa(CountCap+1) + `) x`
-	if err := q.QueryRow(ctx, countSQL, b.args.Values()...).Scan(&n); err != nil {
-		return nil, fmt.Errorf("recherche de conventions (décompte) : %w", err)
+	if f.HasTerm() {
+		rows, total, err := pageRows(ctx, tx, b, res.Page, true)
+		if err != nil {
+			return nil, err
+		}
+		if len(rows) == 0 && res.Page > 1 {
+			if total, err = count(false); err != nil {
+				return nil, err
+			}
+			res.Page = max(1, (total+PerPage-1)/PerPage)
+			if rows, _, err = pageRows(ctx, tx, b, res.Page, false); err != nil {
+				return nil, err
+			}
+		}
+		res.Total = total
+		res.Pages = max(1, (total+PerPage-1)/PerPage)
+		res.finish(rows)
+		return res, nil
+	}
+
+	n, err := count(true)
+	if err != nil {
+		return nil, err
 	}
 	res.Total, res.Capped = n, n > CountCap
 	if !res.Capped {
@@ -370,26 +438,22 @@ func Search(ctx context.Context, q Querier, s *access.Subject, f Filters, today 
 			res.Page = res.Pages
 		}
 	}
-	rows, err := pageRows(ctx, q, b, res.Page)
+	rows, _, err := pageRows(ctx, tx, b, res.Page, false)
 	if err != nil {
 		return nil, err
 	}
 	if res.Capped && len(rows) == 0 && res.Page > 1 {
 		// Far beyond the cap: count exactly once to find the last page.
-		if err := q.QueryRow(ctx, `SELECT count(*) `+fromSQL+` WHERE `+b.where, b.args.Values()...).Scan(&n); err != nil {
-			return nil, fmt.Errorf("recherche de conventions (décompte) : %w", err)
+		if n, err = count(false); err != nil {
+			return nil, err
 		}
 		res.Total = n
 		res.Page = max(1, (n+PerPage-1)/PerPage)
-		if rows, err = pageRows(ctx, q, b, res.Page); err != nil {
+		if rows, _, err = pageRows(ctx, tx, b, res.Page, false); err != nil {
 			return nil, err
 		}
 	}
-	if len(rows) > PerPage {
-		res.HasNext = true
-		rows = rows[:PerPage]
-	}
-	res.Rows = rows
+	res.finish(rows)
 	if res.Capped {
 		res.Pages = max(res.Page, (CountCap+PerPage-1)/PerPage)
 		if res.HasNext && res.Page >= res.Pages {
@@ -399,28 +463,55 @@ func Search(ctx context.Context, q Querier, s *access.Subject, f Filters, today 
 	return res, nil
 }
 
-func pageRows(ctx context.Context, q Querier, b *built, page int) ([]Row, error) {
+// finish keeps PerPage rows; the extra one tells a next page exists.
+func (res *Result) finish(rows []Row) {
+	if len(rows) > PerPage {
+		res.HasNext = true
+		rows = rows[:PerPage]
+	}
+	res.Rows = rows
+}
+
+// pageRows reads one page (PerPage+1 rows); with withTotal, the number
+// of matches comes along (a window over the ranked set).
+func pageRows(ctx context.Context, q Querier, b *built, page int, withTotal bool) ([]Row, int, error) {
+	total := "0"
+	if withTotal {
+		total = "count(*) OVER ()"
+	}
+	// The inner query ranks and cuts the page; the outer one reads the
+	// details (bailleur, lots) of those rows only, not of every match.
 	sql := `SELECT c.uuid::text, COALESCE(c.numero, ''), c.statut, c.parent_id IS NOT NULL, COALESCE(pc.numero, ''),
-       p.nom, p.numero_operation, b.nom, p.ville, p.code_postal,
+       p.nom, p.numero_operation, (SELECT b.nom FROM bailleurs_bailleur b WHERE b.id = p.bailleur_id), p.ville, p.code_postal,
        COALESCE((SELECT array_agg(DISTINCT l.financement ORDER BY l.financement) FROM programmes_lot l WHERE l.convention_id = c.id), '{}'),
        COALESCE((SELECT sum(l.nb_logements) FROM programmes_lot l WHERE l.convention_id = c.id), 0)::int8,
-       c.cree_le, c.televersement_convention_signee_le, ` + b.score + `::float8 AS score
+       c.cree_le, c.televersement_convention_signee_le, x.score AS score, x.total
+FROM (SELECT c.id, ` + b.score + `::float8 AS score, ` + total + `::int8 AS total
 ` + fromSQL + `
 WHERE ` + b.where + `
 ORDER BY ` + b.order + `
-LIMIT ` + strconv.Itoa(PerPage+1) + ` OFFSET ` + strconv.Itoa((page-1)*PerPage)
+LIMIT ` + strconv.Itoa(PerPage+1) + ` OFFSET ` + strconv.Itoa((page-1)*PerPage) + `) x
+JOIN conventions_convention c ON c.id = x.id
+JOIN programmes_programme p ON p.id = c.programme_id
+LEFT JOIN conventions_convention pc ON pc.id = c.parent_id
+ORDER BY ` + b.order
 	rows, err := q.Query(ctx, sql, b.args.Values()...)
 	if err != nil {
-		return nil, fmt.Errorf("recherche de conventions : %w", err)
+		return nil, 0, fmt.Errorf("recherche de conventions : %w", err)
 	}
-	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (Row, error) {
+	var n int64
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Row, error) {
 		var x Row
 		var st string
 		err := r.Scan(&x.UUID, &x.Numero, &st, &x.IsAvenant, &x.ParentNumero, &x.ProgrammeNom, &x.NumeroOperation,
-			&x.BailleurNom, &x.Ville, &x.CodePostal, &x.Financements, &x.NbLogements, &x.CreeLe, &x.SigneeLe, &x.Score)
+			&x.BailleurNom, &x.Ville, &x.CodePostal, &x.Financements, &x.NbLogements, &x.CreeLe, &x.SigneeLe, &x.Score, &n)
 		x.Statut = convention.Statut(st)
 		return x, err
 	})
+	if err != nil {
+		return nil, 0, fmt.Errorf("recherche de conventions : %w", err)
+	}
+	return out, int(n), nil
 }
 
 // SignatureYears lists the years of the date_signature filter: from this

@@ -22,6 +22,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"testing"
 
@@ -36,7 +37,8 @@ type benchEnv struct {
 	instructeur *http.Cookie
 	superuser   *http.Cookie
 	big         string // uuid of the 300-logement convention
-	nom         string // a word of a programme name
+	nom         string // a word of a programme name (a broad term)
+	nomComplet  string // a whole programme name (a precise term)
 	numero      string // last digits of a convention number
 }
 
@@ -76,9 +78,9 @@ func benchSetup(b *testing.B) *benchEnv {
 	if err != nil {
 		b.Fatalf("convention de 300 logements introuvable (base générée par apilos generate ?) : %v", err)
 	}
-	if err := pool.QueryRow(ctx, `SELECT split_part(p.nom, ' ', 2), right(c.numero_pour_recherche, 4)
+	if err := pool.QueryRow(ctx, `SELECT split_part(p.nom, ' ', 2), p.nom, right(c.numero_pour_recherche, 4)
 		FROM conventions_convention c JOIN programmes_programme p ON p.id = c.programme_id
-		WHERE c.numero IS NOT NULL AND c.parent_id IS NULL ORDER BY c.id DESC LIMIT 1`).Scan(&env.nom, &env.numero); err != nil {
+		WHERE c.numero IS NOT NULL AND c.parent_id IS NULL ORDER BY c.id DESC LIMIT 1`).Scan(&env.nom, &env.nomComplet, &env.numero); err != nil {
 		b.Fatal(err)
 	}
 	user := func(login string, super bool) int64 {
@@ -160,6 +162,11 @@ func BenchmarkSearchNoFilterInstructeur(b *testing.B) {
 func BenchmarkSearchTextNom(b *testing.B) {
 	env := benchSetup(b)
 	benchGet(b, env, env.superuser, "/conventions/recherche?search_operation_nom="+env.nom)
+}
+
+func BenchmarkSearchTextNomComplet(b *testing.B) {
+	env := benchSetup(b)
+	benchGet(b, env, env.superuser, "/conventions/recherche?search_operation_nom="+url.QueryEscape(env.nomComplet))
 }
 
 func BenchmarkSearchTextNumero(b *testing.B) {
