@@ -14,12 +14,16 @@
 // the reference put every convention before every avenant
 // (docs/COMPATIBILITY.md).
 //
-// Speed: the page is one query (LIMIT PerPage+1, which also tells
-// whether a next page exists) and the count stops at CountCap rows, so a
-// search over 200 000 conventions reads what it shows, not the table.
-// Text filters are served by the indexes of migration 00008 (trigram GIN
-// on numbers, town and postcode; reversed-number index for suffixes) and
-// by the full-text index of the programme name.
+// Speed: without a term, the page follows the date index (LIMIT
+// PerPage+1, which also tells whether a next page exists) and the count
+// stops at CountCap rows, so a search over 200 000 conventions reads what
+// it shows, not the table. With a term every match is ranked, so one
+// query ranks, counts and cuts the page. Text filters are served by the
+// indexes of migration 00008 (trigram GIN on numbers, town and postcode;
+// reversed-number index for suffixes) and by the full-text index of the
+// programme name; the search runs in a transaction whose planner settings
+// favour those indexes (plannerSettings). Benchmarks: internal/web
+// (convention_bench_test.go).
 package search
 
 import (
