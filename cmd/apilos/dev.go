@@ -111,10 +111,21 @@ func runDev(ctx context.Context, cfg config.Config, dataDir string, out io.Write
 		ln.Close()
 		return err
 	}
+	// Convention pages: documents under MEDIA_ROOT, notifications to the
+	// embedded queue (sent by the worker below).
+	conventions, err := web.ConventionOptionsFrom(ctx, cfg)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	if conventions.Jobs != nil {
+		defer conventions.Jobs.Close()
+	}
 	h, err := web.New(web.Options{
 		Environment: cfg.Environment, Version: rootCmd.Version, Logger: log,
 		DB: pool, RedisURL: cfg.RedisURL,
 		Accounts: web.AccountOptionsFrom(cfg), Transport: transport,
+		Conventions: conventions,
 	})
 	if err != nil {
 		ln.Close()
