@@ -255,6 +255,15 @@ func TestFiltersScopeAndPagination(t *testing.T) {
 	if res.Page != 3 || len(res.Rows) != 6 || res.HasNext {
 		t.Errorf("page hors limite : page %d, %d lignes ; veut la dernière (3, 6 lignes)", res.Page, len(res.Rows))
 	}
+	// With a term (ranked path: exact count), out of range → last page.
+	res = w.search(instr, "search_lieu=Aubagne&page=99")
+	if res.Page != 3 || len(res.Rows) != 6 || res.Total != 46 || res.Capped || res.Pages != 3 || res.HasNext {
+		t.Errorf("terme, page hors limite : page %d, %d lignes, total %d, pages %d", res.Page, len(res.Rows), res.Total, res.Pages)
+	}
+	res = w.search(instr, "search_lieu=Aubagne&page=2")
+	if res.Page != 2 || len(res.Rows) != 20 || !res.HasNext || res.Total != 46 {
+		t.Errorf("terme, page 2 : page %d, %d lignes, suivante %v, total %d", res.Page, len(res.Rows), res.HasNext, res.Total)
+	}
 	res = w.search(instr, "page=abc")
 	if res.Page != 1 {
 		t.Errorf("page invalide : %d, veut 1", res.Page)
