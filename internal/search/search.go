@@ -377,12 +377,14 @@ type Beginner interface {
 //   - the trigram threshold just above Threshold, so the indexed %
 //     operator is exactly "similarity > 0.3" and no row needs a second
 //     similarity computation;
-//   - custom plans always: the driver prepares each statement, and after
-//     a few runs PostgreSQL would switch to a generic plan blind to the
-//     term (a name matching 9 000 rows planned like one matching 10).
+//   - with a term, custom plans always: the driver prepares each
+//     statement, and after a few runs PostgreSQL would switch to a
+//     generic plan blind to the term (a name matching 9 000 rows planned
+//     like one matching 10). Without a term the generic plan is kept (it
+//     served the statut lists better in the benchmarks).
 const plannerSettings = `SELECT set_config('random_page_cost', '1.1', true),
 	set_config('pg_trgm.similarity_threshold', $1, true),
-	set_config('plan_cache_mode', 'force_custom_plan', true)`
+	set_config('plan_cache_mode', $2, true)`
 
 // Search runs the search for subject s and returns the page f.Page
 // (an out-of-range page gives the last page). Without a term, the page
@@ -398,7 +400,11 @@ func Search(ctx context.Context, db Beginner, s *access.Subject, f Filters, toda
 		return nil, fmt.Errorf("recherche de conventions : %w", err)
 	}
 	defer tx.Rollback(ctx)
-	if _, err := tx.Exec(ctx, plannerSettings, strconv.FormatFloat(Threshold+1e-6, 'f', -1, 64)); err != nil {
+	planMode := "auto"
+	if f.HasTerm() {
+		planMode = "force_custom_plan"
+	}
+	if _, err := tx.Exec(ctx, plannerSettings, strconv.FormatFloat(Threshold+1e-6, 'f', -1, 64), planMode); err != nil {
 		return nil, fmt.Errorf("recherche de conventions : %w", err)
 	}
 	b := build(s, f, today)
