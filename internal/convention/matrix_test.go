@@ -179,7 +179,7 @@ func TestEveryStatutActionRole(t *testing.T) {
 					case !okRole && exp.who == "B":
 						wantMsg = MsgBailleurOnly
 					default:
-						wantMsg = "Impossible de " + r.Verb
+						wantMsg = impossibleDe(r.Verb)
 					}
 					if !strings.HasPrefix(ref.Message, wantMsg) {
 						t.Errorf("%s : message %q, attendu %q", name, ref.Message, wantMsg)

@@ -3,6 +3,7 @@ package convention
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
@@ -121,7 +122,16 @@ func subjectNoun(c *Convention) string {
 
 // MsgWrongStatut is the refusal of rule r on a convention in statut s.
 func MsgWrongStatut(r Rule, c *Convention) string {
-	return fmt.Sprintf("Impossible de %s : %s est au statut « %s ».", r.Verb, subjectNoun(c), c.Statut.NeutralLabel())
+	return fmt.Sprintf("%s : %s est au statut « %s ».", impossibleDe(r.Verb), subjectNoun(c), c.Statut.NeutralLabel())
+}
+
+// impossibleDe elides "de" before a vowel or a mute h: "Impossible
+// d'annuler", "Impossible de valider".
+func impossibleDe(verb string) string {
+	if verb != "" && strings.ContainsRune("aeiouyéèêàâîôûhAEIOUYÉH", []rune(verb)[0]) {
+		return "Impossible d'" + verb
+	}
+	return "Impossible de " + verb
 }
 
 // checkSubject verifies the scope, the read-only flag, the permission
