@@ -1,20 +1,14 @@
 package access
 
 import (
-	"context"
 	"strconv"
 
-	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/MTES-MCT/apilos-go/internal/db"
 )
 
 // Querier is what the access checks need from the database: a pool, a
 // connection or a transaction.
-type Querier interface {
-	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
-	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
-	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
-}
+type Querier = db.Querier
 
 // Args collects the positional arguments of a hand-written query, so the
 // scope conditions and the caller's own conditions share one numbering:

@@ -11,20 +11,17 @@ import (
 	"strings"
 	"time"
 
+	"github.com/MTES-MCT/apilos-go/internal/db"
+
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/MTES-MCT/apilos-go/internal/access"
 	"github.com/MTES-MCT/apilos-go/internal/convention"
 )
 
 // Querier is a pool, a connection or a transaction.
-type Querier interface {
-	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
-	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
-	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
-}
+type Querier = db.Querier
 
 // Statut of a comment (comments_comment.statut).
 type Statut string

@@ -6,18 +6,15 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/MTES-MCT/apilos-go/internal/db"
+
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgconn"
 )
 
 // Querier is what the read functions need: a pool, a connection or a
 // transaction.
-type Querier interface {
-	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
-	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
-	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
-}
+type Querier = db.Querier
 
 // Convention is what the life-cycle rules read of a convention or an
 // avenant, with its programme, bailleur and administration.

@@ -10,18 +10,15 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/MTES-MCT/apilos-go/internal/db"
+
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/MTES-MCT/apilos-go/internal/config"
 )
 
 // DB is what the read functions need: a pool or a transaction.
-type DB interface {
-	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
-	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
-	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
-}
+type DB = db.Querier
 
 // TxBeginner starts transactions: *pgxpool.Pool, *pgx.Conn or pgx.Tx
 // (a nested Begin is a savepoint).
