@@ -135,6 +135,12 @@ func (a *accounts) logoutForm(w http.ResponseWriter, r *http.Request) {
 
 // logout destroys the session (row and cookie) and goes home.
 func (a *accounts) logout(w http.ResponseWriter, r *http.Request) {
+	// In CERBERE mode the CAS session must end too, or the next page
+	// would log the user straight back in.
+	if a.s.opts.Cerbere != nil {
+		a.s.cerbereLogout(w, r)
+		return
+	}
 	sub := access.FromContext(r.Context())
 	if !sub.Anonymous() {
 		if err := a.s.endUserSession(r.Context()); err != nil {

@@ -413,3 +413,26 @@ func TestCerbereSessionOpenedElsewhere(t *testing.T) {
 		t.Errorf("%d SIAP calls, want 1", n)
 	}
 }
+
+// The header's logout button posts to /accounts/logout/: in CERBERE mode
+// it must end the CAS session too, or the user is logged straight back in.
+func TestHeaderLogoutEndsCerbereSession(t *testing.T) {
+	c := newCerbereSite(t)
+	if _, status, body := c.follow(c.srv.URL + "/test/whoami"); status != http.StatusOK {
+		t.Fatalf("login: %d %s", status, body)
+	}
+	req, _ := http.NewRequest("POST", c.srv.URL+"/accounts/logout/", nil)
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	resp, err := c.browser.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	want := c.cas.Base() + "logout?service=" + url.QueryEscape(c.srv.URL+"/")
+	if resp.StatusCode != http.StatusFound || resp.Header.Get("Location") != want {
+		t.Fatalf("logout: %d %q, want a redirect to %q", resp.StatusCode, resp.Header.Get("Location"), want)
+	}
+	if status, loc, _ := c.get(c.srv.URL + "/test/whoami"); status != http.StatusFound || !strings.HasPrefix(loc, cerbereLoginURL) {
+		t.Errorf("after logout: %d %q", status, loc)
+	}
+}
