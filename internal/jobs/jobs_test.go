@@ -122,6 +122,12 @@ func TestNightlyRunDeletesExpiredSessionsOnce(t *testing.T) {
 	_, err := d.Pool.Exec(ctx, `INSERT INTO sessions (token, data, expiry) VALUES
 		('expired', '\x01', now() - interval '1 hour'),
 		('live', '\x02', now() + interval '1 hour')`)
+	if err == nil {
+		// A stale login-failure counter goes too; a current lock stays.
+		_, err = d.Pool.Exec(ctx, `INSERT INTO login_lockout (kind, ident, failures, window_start, locked_until) VALUES
+			('username', 'ancien', 5, now() - interval '2 days', now() - interval '1 day'),
+			('username', 'bloque', 5, now() - interval '1 hour', now() + interval '5 hours')`)
+	}
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -173,6 +179,16 @@ func TestNightlyRunDeletesExpiredSessionsOnce(t *testing.T) {
 	}
 	if rows.Err() != nil || len(tokens) != 1 || tokens[0] != "live" {
 		t.Errorf("sessions restantes %v (%v), attendu [live]", tokens, rows.Err())
+	}
+	var idents []string
+	rows, _ = d.Pool.Query(ctx, `SELECT ident FROM login_lockout`)
+	for rows.Next() {
+		var s string
+		rows.Scan(&s)
+		idents = append(idents, s)
+	}
+	if rows.Err() != nil || len(idents) != 1 || idents[0] != "bloque" {
+		t.Errorf("compteurs d'échecs restants %v (%v), attendu [bloque]", idents, rows.Err())
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 
 	"github.com/hibiken/asynq"
 
+	"github.com/MTES-MCT/apilos-go/internal/auth/lockout"
 	"github.com/MTES-MCT/apilos-go/internal/session"
 )
 
@@ -25,6 +26,13 @@ func clearExpiredSessions(d Deps) Handler {
 			return err
 		}
 		d.Logger.InfoContext(ctx, "sessions expirées supprimées", "nombre", n)
+		// Login failures kept in PostgreSQL (when Redis is absent) that
+		// neither lock nor count any more.
+		l, err := lockout.NewPGStore(d.Pool).Purge(ctx, time.Now(), lockout.DefaultPeriod)
+		if err != nil {
+			return err
+		}
+		d.Logger.InfoContext(ctx, "compteurs d'échecs de connexion périmés supprimés", "nombre", l)
 		return nil
 	}
 }
