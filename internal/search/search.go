@@ -318,15 +318,19 @@ func build(s *access.Subject, f Filters, today time.Time) *built {
 		// just above Threshold, so it is exactly "similarity > 0.3".
 		// A term without digits shares no trigram with a postcode (its
 		// similarity is 0): the postcode index is then not read.
-		if strings.ContainsAny(f.Lieu, "0123456789") {
-			add("(p.ville % " + lp + " OR p.code_postal % " + lp + ")")
-		} else {
-			add("p.ville % " + lp)
-		}
 		sim := func(col string) string {
 			return "round((CASE WHEN similarity(" + col + ", " + lp + ") > " + th + " THEN similarity(" + col + ", " + lp + ") ELSE 0 END)::numeric, 2)"
 		}
-		score = append(score, sim("p.ville"), sim("p.code_postal"))
+		if strings.ContainsAny(f.Lieu, "0123456789") {
+			add("(p.ville % " + lp + " OR p.code_postal % " + lp + ")")
+			score = append(score, sim("p.ville"), sim("p.code_postal"))
+		} else {
+			// Every row passed "ville % term", so its town similarity is
+			// above the threshold, and its postcode scores 0: one
+			// similarity per row instead of four (the same score).
+			add("p.ville % " + lp)
+			score = append(score, "round(similarity(p.ville, "+lp+")::numeric, 2)")
+		}
 	}
 	if len(score) > 0 && !f.AvenantSeulement {
 		score = append(score, "CASE WHEN c.parent_id IS NOT NULL THEN -"+strconv.FormatFloat(AvenantPenalty, 'f', 1, 64)+" ELSE 0 END")
