@@ -219,10 +219,6 @@ func WithObject(ctx context.Context, obj any) context.Context {
 	return context.WithValue(ctx, objectKey{}, obj)
 }
 
-// ObjectFrom returns the object loaded by the route's PermOn rule, nil
-// otherwise.
-func ObjectFrom(ctx context.Context) any { return ctx.Value(objectKey{}) }
-
 // ConventionFrom returns the convention loaded by the route's PermOn rule
 // (ConventionFromPath), nil otherwise.
 func ConventionFrom(ctx context.Context) *ConventionRef {

@@ -75,8 +75,5 @@ func (c *Client) Enqueue(ctx context.Context, k Kind, v any, opts ...asynq.Optio
 	return info, nil
 }
 
-// Ping checks that Redis answers (readiness probe).
-func (c *Client) Ping() error { return c.c.Ping() }
-
 // Close releases the connections.
 func (c *Client) Close() error { return c.c.Close() }

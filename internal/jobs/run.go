@@ -25,7 +25,6 @@ type options struct {
 	shutdownTimeout time.Duration
 	retryDelay      asynq.RetryDelayFunc
 	pollInterval    time.Duration
-	concurrency     int
 	extra           []Task
 }
 
@@ -43,12 +42,6 @@ func WithRetryDelay(f func(retried int, err error, t *asynq.Task) time.Duration)
 // scheduled) are checked; asynq's defaults are 1 s and 5 s.
 func WithPollInterval(d time.Duration) Option {
 	return func(o *options) { o.pollInterval = d }
-}
-
-// WithConcurrency sets how many tasks run at once (default: the number of
-// CPUs).
-func WithConcurrency(n int) Option {
-	return func(o *options) { o.concurrency = n }
 }
 
 // WithTasks handles more kinds than the registry's (tests).
@@ -98,7 +91,6 @@ func Run(ctx context.Context, d Deps, opts ...Option) error {
 		}
 	}
 	srv := asynq.NewServer(redisOpt, asynq.Config{
-		Concurrency:              o.concurrency,
 		Queues:                   queueWeights,
 		RetryDelayFunc:           retryDelay,
 		ErrorHandler:             errorHandler(d.Logger),

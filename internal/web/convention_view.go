@@ -145,23 +145,6 @@ func textOf(v string) string {
 	return v
 }
 
-// filesOf lists the file names of a "text + files" JSON column.
-func filesOf(v string) []string {
-	var tf struct {
-		Files map[string]struct {
-			Filename string `json:"filename"`
-		} `json:"files"`
-	}
-	if json.Unmarshal([]byte(strings.TrimSpace(v)), &tf) != nil {
-		return nil
-	}
-	var out []string
-	for _, f := range tf.Files {
-		out = append(out, f.Filename)
-	}
-	return out
-}
-
 // commentField is one commentable value: its comments and the form to
 // add one (template "comment-widget").
 type commentField struct {
