@@ -162,15 +162,15 @@ func (w *cworld) newActor(login, typologie, group string, bailleur, adm int64) *
 
 // conv describes a convention to create.
 type cconv struct {
-	statut, nature, numero, numOp, nom, dept, admCode string
-	bailleur, adm, creePar, parent                    int64
-	signed                                            bool
-	types                                             []string
-	valideLe, dateDenonciation, dateResiliation       *time.Time
-	premiereSoumission                                *time.Time
-	acte                                              string
-	creeLe                                            *time.Time
-	logements                                         int
+	statut, nature, numero, numOp, nom, dept    string
+	bailleur, adm, creePar, parent              int64
+	signed                                      bool
+	types                                       []string
+	valideLe, dateDenonciation, dateResiliation *time.Time
+	premiereSoumission                          *time.Time
+	acte                                        string
+	creeLe                                      *time.Time
+	logements                                   int
 }
 
 type created struct {

@@ -125,13 +125,6 @@ type avenantTypeToggle struct {
 	Editable         bool
 }
 
-// recapData is everything read for one convention page, in a handful of
-// queries whatever the number of logements.
-type recapData struct {
-	c   *convention.Convention
-	sub *access.Subject
-}
-
 // conventionFor loads the convention of the route.
 func (c *conventions) conventionFor(r *http.Request) (*convention.Convention, error) {
 	_, id := ref(r)

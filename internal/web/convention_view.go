@@ -176,12 +176,11 @@ type commentItem struct {
 
 // commentIndex groups the comments of a convention by field key.
 type commentIndex struct {
-	enabled  bool
-	conv     string
-	next     string
-	byKey    map[string][]comment.Comment
-	subject  *access.Subject
-	anyField bool
+	enabled bool
+	conv    string
+	next    string
+	byKey   map[string][]comment.Comment
+	subject *access.Subject
 }
 
 func newCommentIndex(ctx context.Context, q comment.Querier, c *convention.Convention, sub *access.Subject, next string) (*commentIndex, error) {
