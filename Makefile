@@ -19,7 +19,9 @@ dev: assets build
 vet:
 	$(GO) vet ./...
 
-test:
+# The assets are built first so the browser tests run the real DSFR
+# JavaScript under the pages' Content-Security-Policy.
+test: assets
 	APILOS_NEED_CHROMIUM=1 ./scripts/with-services.sh sh -c '$(GO) vet ./... && $(GO) test -count=1 ./...'
 
 # Backups: pg_dump custom format of DATABASE_URL; restore with --clean
