@@ -34,6 +34,9 @@ type Page struct {
 	// Habilitations is the SIAP habilitation menu of a CERBERE user
 	// (cerbere_switch.go); nil otherwise.
 	Habilitations *HabilitationMenu
+	// Roles is the role menu of a local account with 2+ roles
+	// (account_role.go); nil otherwise.
+	Roles *RoleMenu
 	// User is the logged-in account shown in the header; nil when
 	// anonymous.
 	User *PageUser
@@ -137,6 +140,8 @@ func (s *server) page(r *http.Request, title string) Page {
 		Path:      r.URL.Path,
 		// The SIAP habilitation menu of a CERBERE user (cerbere_switch.go).
 		Habilitations: s.habilitationMenu(r),
+		// The role menu of a local account with several roles.
+		Roles: s.roleMenu(r),
 	}
 	if sub := access.FromContext(r.Context()); !sub.Anonymous() {
 		p.User = &PageUser{Name: sub.DisplayName, IsStaff: sub.IsStaff || sub.IsSuperuser}
