@@ -1,13 +1,36 @@
 package main
 
 import (
+	"context"
 	"fmt"
 
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/spf13/cobra"
 
 	"github.com/MTES-MCT/apilos-go/internal/ops"
-	"github.com/MTES-MCT/apilos-go/internal/prompt"
 )
+
+// The wording is the deployment document's, typos included.
+var toBailleur = reassignment{
+	askKey:  "Quel est le siret du bailleur auquel le programme doit etre rattacher ? ",
+	confirm: "Modifier le bailleur du programme (Non/oui)?",
+	find: func(ctx context.Context, pool *pgxpool.Pool, siret string) (string, string, error) {
+		b, err := ops.FindBailleur(ctx, pool, siret)
+		return b.Nom, b.Siret, err
+	},
+	announce: func(prog, name, siret string) string {
+		return fmt.Sprintf("le programme `%s` va être attribué au bailleur `%s` de siret `%s`\n", prog, name, siret)
+	},
+	unchanged: func(prog string) string {
+		return fmt.Sprintf("Aucune modification : le bailleur du programme `%s` reste inchangé.\n", prog)
+	},
+	apply: func(ctx context.Context, pool *pgxpool.Pool, progUUID, siret string) (ops.Reassignment, error) {
+		return ops.SetProgrammeBailleur(ctx, pool, progUUID, siret)
+	},
+	done: func(prog, siret string) string {
+		return fmt.Sprintf("le bailleur du programme `%s` a été mise à jour avec le bailleur de siret `%s`\n", prog, siret)
+	},
+}
 
 func init() {
 	var programme, siret string
@@ -23,57 +46,7 @@ func init() {
 			"  apilos programme_update_bailleur --programme 4fa6ec1c-b89c-4a8e-ba2c-da18ad1bd194 --siret 48496369900026 --yes",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			ctx := cmd.Context()
-			out := cmd.OutOrStdout()
-			pool, err := connect(ctx)
-			if err != nil {
-				return err
-			}
-			defer pool.Close()
-			p := prompt.New(cmd.InOrStdin(), out)
-
-			uuid := programme
-			if uuid == "" {
-				if uuid, err = ask(p, "Quel est l'identifiant UUID du programme à modifier ? "); err != nil {
-					return err
-				}
-			}
-			prog, err := ops.FindProgramme(ctx, pool, uuid)
-			if err != nil {
-				return nothingChanged(err)
-			}
-			fmt.Fprintf(out, "le programme `%s` : `%s` va être modifié\n", prog.UUID, prog.Nom)
-			warnAvenantCopy(cmd, prog)
-
-			siret := siret
-			if siret == "" {
-				if siret, err = ask(p, "Quel est le siret du bailleur auquel le programme doit etre rattacher ? "); err != nil {
-					return err
-				}
-			}
-			b, err := ops.FindBailleur(ctx, pool, siret)
-			if err != nil {
-				return nothingChanged(err)
-			}
-			fmt.Fprintf(out, "le programme `%s` va être attribué au bailleur `%s` de siret `%s`\n", prog.Nom, b.Nom, b.Siret)
-
-			if !yes {
-				ok, err := confirmOui(p, "Modifier le bailleur du programme (Non/oui)?")
-				if err != nil {
-					return err
-				}
-				if !ok {
-					fmt.Fprintf(out, "Aucune modification : le bailleur du programme `%s` reste inchangé.\n", prog.Nom)
-					return nil
-				}
-			}
-			r, err := ops.SetProgrammeBailleur(ctx, pool, prog.UUID, b.Siret)
-			if err != nil {
-				return nothingChanged(err)
-			}
-			fmt.Fprintf(out, "le bailleur du programme `%s` a été mise à jour avec le bailleur de siret `%s`\n", prog.Nom, b.Siret)
-			printCopies(cmd, r.Copies)
-			return nil
+			return toBailleur.run(cmd, programme, siret, yes)
 		},
 	}
 	cmd.Flags().StringVar(&programme, "programme", "", "identifiant UUID du programme (sinon demandé)")
