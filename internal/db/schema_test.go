@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/MTES-MCT/apilos-go/internal/db"
@@ -166,7 +167,7 @@ func TestSchemaColumnsMatchSpec(t *testing.T) {
 // publicObjects lists what is left in the public schema besides goose's table.
 func publicObjects(t *testing.T, pool *pgxpool.Pool) []string {
 	t.Helper()
-	rows, err := pool.Query(context.Background(), `
+	return queryStrings(t, pool, `
 		SELECT 'relation ' || c.relname FROM pg_class c
 		WHERE c.relnamespace = 'public'::regnamespace
 		  AND c.relkind IN ('r', 'v', 'm', 'p', 'f', 'S')
@@ -176,19 +177,17 @@ func publicObjects(t *testing.T, pool *pgxpool.Pool) []string {
 		UNION ALL
 		SELECT 'extension ' || e.extname FROM pg_extension e WHERE e.extname <> 'plpgsql'
 		ORDER BY 1`, db.VersionTable)
+}
+
+// queryStrings returns the single text column of a query's rows.
+func queryStrings(t *testing.T, pool *pgxpool.Pool, sql string, args ...any) []string {
+	t.Helper()
+	rows, err := pool.Query(context.Background(), sql, args...)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var s string
-		if err := rows.Scan(&s); err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, s)
-	}
-	if err := rows.Err(); err != nil {
+	out, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
 		t.Fatal(err)
 	}
 	return out
@@ -348,7 +347,7 @@ func TestDefaultsLetMinimalInsertsWork(t *testing.T) {
 
 	// Every uuid column of a domain table defaults to gen_random_uuid() and
 	// every cree_le / mis_a_jour_le to now() (except the legacy piece jointe).
-	rows, err := pool.Query(ctx, `
+	for _, s := range queryStrings(t, pool, `
 		SELECT table_name || '.' || column_name || ' = ' || coalesce(column_default, '(aucun)')
 		FROM information_schema.columns
 		WHERE table_schema = 'public' AND table_name NOT LIKE '%historical%'
@@ -356,20 +355,8 @@ func TestDefaultsLetMinimalInsertsWork(t *testing.T) {
 		    (column_name = 'uuid' AND coalesce(column_default, '') <> 'gen_random_uuid()')
 		    OR (column_name IN ('cree_le', 'mis_a_jour_le') AND table_name <> 'conventions_piecejointe'
 		        AND coalesce(column_default, '') <> 'now()'))
-		ORDER BY 1`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var s string
-		if err := rows.Scan(&s); err != nil {
-			t.Fatal(err)
-		}
+		ORDER BY 1`) {
 		t.Errorf("défaut manquant : %s", s)
-	}
-	if err := rows.Err(); err != nil {
-		t.Fatal(err)
 	}
 }
 
@@ -377,7 +364,7 @@ func TestUUIDUniqueOnEveryDomainTable(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	pool := dbtest.Pool(t)
-	rows, err := pool.Query(ctx, `
+	for _, table := range queryStrings(t, pool, `
 		SELECT c.table_name FROM information_schema.columns c
 		WHERE c.table_schema = 'public' AND c.column_name = 'uuid' AND c.table_name NOT LIKE '%historical%'
 		  AND NOT EXISTS (
@@ -385,25 +372,13 @@ func TestUUIDUniqueOnEveryDomainTable(t *testing.T) {
 		    JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[0]
 		    WHERE i.indrelid = format('public.%I', c.table_name)::regclass
 		      AND i.indisunique AND i.indnatts = 1 AND i.indpred IS NULL AND a.attname = 'uuid')
-		ORDER BY 1`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var table string
-		if err := rows.Scan(&table); err != nil {
-			t.Fatal(err)
-		}
+		ORDER BY 1`) {
 		t.Errorf("%s.uuid n'a pas d'index unique", table)
-	}
-	if err := rows.Err(); err != nil {
-		t.Fatal(err)
 	}
 	// And the database refuses a duplicate.
 	b := newBailleur(t, pool, "22222222200011")
 	p := queryInt(t, pool, `INSERT INTO programmes_programme (nom, bailleur_id) VALUES ('A', $1) RETURNING id`, b)
-	_, err = pool.Exec(ctx, `INSERT INTO programmes_programme (nom, bailleur_id, uuid)
+	_, err := pool.Exec(ctx, `INSERT INTO programmes_programme (nom, bailleur_id, uuid)
 		SELECT 'B', bailleur_id, uuid FROM programmes_programme WHERE id = $1`, p)
 	if err == nil {
 		t.Error("deux programmes avec le même uuid ont été acceptés")
@@ -448,25 +423,13 @@ func TestMisAJourLeTrigger(t *testing.T) {
 		t.Error("une valeur explicite de mis_a_jour_le a été écrasée")
 	}
 	// Every table that has the column has the trigger.
-	rows, err := pool.Query(context.Background(), `
+	for _, table := range queryStrings(t, pool, `
 		SELECT c.table_name FROM information_schema.columns c
 		WHERE c.table_schema = 'public' AND c.column_name = 'mis_a_jour_le'
 		  AND c.table_name NOT LIKE '%historical%'
 		  AND NOT EXISTS (SELECT 1 FROM pg_trigger tg
-		    WHERE tg.tgrelid = format('public.%I', c.table_name)::regclass AND tg.tgname = 'mis_a_jour_le_trigger')`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var table string
-		if err := rows.Scan(&table); err != nil {
-			t.Fatal(err)
-		}
+		    WHERE tg.tgrelid = format('public.%I', c.table_name)::regclass AND tg.tgname = 'mis_a_jour_le_trigger')`) {
 		t.Errorf("%s n'a pas le déclencheur mis_a_jour_le", table)
-	}
-	if err := rows.Err(); err != nil {
-		t.Fatal(err)
 	}
 }
 
