@@ -184,7 +184,7 @@ func TestCommentRefusals(t *testing.T) {
 	refused(t, err, convention.MsgNotVisible)
 	_, err = Open(ctx, f.pool, f.instr, f.conv, Key{NomObjet: "", ChampObjet: "nom"}, "x")
 	refused(t, err, MsgMissingField)
-	if FieldLabel("logement", "loyer") != "Tableau des logements en surface utile avec loyers" || FieldLabel("x", "y") != "x - y" {
+	if FieldLabel("logement", "uuid") != "Tableau des logements en surface utile avec loyers" || FieldLabel("x", "y") != "X : y" {
 		t.Error("libellés")
 	}
 }

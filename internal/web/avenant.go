@@ -9,6 +9,7 @@ import (
 
 	"github.com/MTES-MCT/apilos-go/internal/access"
 	"github.com/MTES-MCT/apilos-go/internal/convention"
+	"github.com/MTES-MCT/apilos-go/internal/programme"
 )
 
 // Avenants (spec §2.4–2.8): creation from a signed convention (one in
@@ -51,7 +52,7 @@ func (c *conventions) newAvenant(w http.ResponseWriter, r *http.Request) {
 		var step string
 		err = c.tx(ctx, func(tx pgx.Tx) (err error) { step, err = convention.AddAvenantType(ctx, tx, sub, id, typ); return })
 		if c.outcome(w, r, err, recapURL(cr.UUID)) {
-			c.done(w, r, avenantStepURL(cr.UUID, step, typ), "Le type d'avenant « "+label(avenantTypeLabels, typ)+" » a été ajouté.")
+			c.done(w, r, avenantStepURL(cr.UUID, step, typ), "Le type d'avenant « "+label(programme.AvenantTypes, typ)+" » a été ajouté.")
 		}
 		return
 	}
@@ -68,7 +69,7 @@ func (c *conventions) newAvenant(w http.ResponseWriter, r *http.Request) {
 	}
 	msg := "L'avenant a été créé à partir de la dernière version de la convention."
 	if typ != "" {
-		msg = "L'avenant « " + label(avenantTypeLabels, typ) + " » a été créé à partir de la dernière version de la convention."
+		msg = "L'avenant « " + label(programme.AvenantTypes, typ) + " » a été créé à partir de la dernière version de la convention."
 	}
 	c.done(w, r, avenantStepURL(avID, res.Step, typ), msg)
 }
@@ -87,7 +88,7 @@ func (c *conventions) removeFromAvenant(w http.ResponseWriter, r *http.Request) 
 	typ := r.PostForm.Get("avenant_type")
 	err := c.tx(ctx, func(tx pgx.Tx) error { return convention.RemoveAvenantType(ctx, tx, sub, id, typ) })
 	if c.outcome(w, r, err, back) {
-		c.done(w, r, back+"#types-avenant", "Le type d'avenant « "+label(avenantTypeLabels, typ)+
+		c.done(w, r, back+"#types-avenant", "Le type d'avenant « "+label(programme.AvenantTypes, typ)+
 			" » a été retiré : ses champs ont repris les valeurs de la version précédente.")
 	}
 }

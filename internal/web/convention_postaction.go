@@ -12,6 +12,7 @@ import (
 	"github.com/MTES-MCT/apilos-go/internal/access"
 	"github.com/MTES-MCT/apilos-go/internal/convention"
 	"github.com/MTES-MCT/apilos-go/internal/fr"
+	"github.com/MTES-MCT/apilos-go/internal/programme"
 )
 
 // postActionView is the overview after validation ("Vue d'ensemble",
@@ -121,7 +122,7 @@ func (c *conventions) postAction(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		for _, n := range names {
-			v.AvenantTypes = append(v.AvenantTypes, option{Value: n, Label: label(avenantTypeLabels, n)})
+			v.AvenantTypes = append(v.AvenantTypes, option{Value: n, Label: label(programme.AvenantTypes, n)})
 		}
 	}
 
@@ -147,7 +148,7 @@ func (c *conventions) postAction(w http.ResponseWriter, r *http.Request) {
 		st := convention.Statut(statut)
 		var labels []string
 		for _, t := range types {
-			labels = append(labels, label(avenantTypeLabels, t))
+			labels = append(labels, label(programme.AvenantTypes, t))
 		}
 		row := avenantRow{URL: conventionURL(st, u.String()), Numero: numeroOr(numero, "en cours"), Statut: st.NeutralLabel(),
 			BadgeClass: badgeClass(st), Types: strings.Join(labels, ", "), SigneeLe: fmtDate(signee)}

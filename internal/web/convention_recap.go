@@ -17,6 +17,7 @@ import (
 	"github.com/MTES-MCT/apilos-go/internal/comment"
 	"github.com/MTES-MCT/apilos-go/internal/convention"
 	"github.com/MTES-MCT/apilos-go/internal/fr"
+	"github.com/MTES-MCT/apilos-go/internal/programme"
 	"github.com/MTES-MCT/apilos-go/internal/search"
 )
 
@@ -192,7 +193,7 @@ func (c *conventions) buildRecap(r *http.Request, confirm string) (*recapView, e
 			return nil, err
 		}
 		if confirm != "" && conv.HasType(confirm) {
-			v.ConfirmUncheck, v.ConfirmUncheckLabel = confirm, label(avenantTypeLabels, confirm)
+			v.ConfirmUncheck, v.ConfirmUncheckLabel = confirm, label(programme.AvenantTypes, confirm)
 		}
 	}
 	return v, nil
@@ -287,7 +288,7 @@ func (c *conventions) avenantToggles(ctx context.Context, conv *convention.Conve
 		if err := rows.Scan(&t.Nom, &t.Desc); err != nil {
 			return err
 		}
-		t.Label = label(avenantTypeLabels, t.Nom)
+		t.Label = label(programme.AvenantTypes, t.Nom)
 		t.Checked = conv.HasType(t.Nom)
 		t.Editable = editable && !conv.IsDenonciation() && !conv.IsResiliation()
 		v.AvenantTypes = append(v.AvenantTypes, t)
@@ -354,7 +355,7 @@ func (c *conventions) loadSections(ctx context.Context, conv *convention.Convent
 			f("Code postal", pCP, "programme", "code_postal", &pu),
 			f("Ville", pVille, "programme", "ville", &pu),
 			f("Nature des logements", search.Label(search.NaturesLogement, conv.NatureLogement), "programme", "nature_logement", &pu),
-			f("Type d'opération", label(typeOperationLabels, pTypeOp), "programme", "type_operation", &pu),
+			f("Type d'opération", label(programme.TypesOperation, pTypeOp), "programme", "type_operation", &pu),
 			f("Opération ANRU", fmtBool(pAnru), "programme", "anru", &pu),
 			f("Nombre de locaux commerciaux", fmtInt(pLocaux), "programme", "nb_locaux_commerciaux", &pu),
 			f("Nombre de bureaux", fmtInt(pBureaux), "programme", "nb_bureaux", &pu),
@@ -436,7 +437,7 @@ func (c *conventions) loadLots(ctx context.Context, conv *convention.Convention,
 		lv := &v.Lots[i]
 		lv.UUID = l.u.String()
 		lv.Financement = search.Label(search.Financements, l.fin)
-		lv.TypeHabitat = label(typeHabitatLabels, l.th)
+		lv.TypeHabitat = label(programme.TypesHabitat, l.th)
 		lv.NbLogements = fmtInt(l.nb)
 		lv.Fields = []recapField{
 			{Label: "Financement", Value: lv.Financement, Comment: ix.field("lot", "financement", &lu)},
@@ -503,7 +504,7 @@ func (c *conventions) loadLots(ctx context.Context, conv *convention.Convention,
 			return err
 		}
 		i := idx[lot]
-		v.Lots[i].Annexes = append(v.Lots[i].Annexes, annexeRow{Logement: des, Typologie: label(annexeLabels, typ),
+		v.Lots[i].Annexes = append(v.Lots[i].Annexes, annexeRow{Logement: des, Typologie: label(programme.TypologiesAnnexe, typ),
 			Surface: fmtSurface(surf), LoyerM2: fmtAmount(lpm), Loyer: fmtAmount(loyer)})
 	}
 	if err := rows.Err(); err != nil {
@@ -524,7 +525,7 @@ func (c *conventions) loadLots(ctx context.Context, conv *convention.Convention,
 			return err
 		}
 		i := idx[lot]
-		v.Lots[i].Stationnement = append(v.Lots[i].Stationnement, stationnementRow{Typologie: label(stationnementLabels, typ),
+		v.Lots[i].Stationnement = append(v.Lots[i].Stationnement, stationnementRow{Typologie: label(programme.TypologiesStationnement, typ),
 			Nombre: fr.Int(n), Loyer: fmtAmount(loyer)})
 	}
 	if err := rows.Err(); err != nil {
@@ -566,7 +567,7 @@ func (c *conventions) loadLots(ctx context.Context, conv *convention.Convention,
 			rows.Close()
 			return err
 		}
-		p := label(preteurLabels, preteur)
+		p := label(programme.Preteurs, preteur)
 		if preteur == "AUTRE" && autre != "" {
 			p = autre
 		}

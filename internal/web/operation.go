@@ -12,6 +12,7 @@ import (
 	"github.com/MTES-MCT/apilos-go/internal/access"
 	"github.com/MTES-MCT/apilos-go/internal/convention"
 	"github.com/MTES-MCT/apilos-go/internal/fr"
+	"github.com/MTES-MCT/apilos-go/internal/programme"
 	"github.com/MTES-MCT/apilos-go/internal/search"
 )
 
@@ -106,7 +107,7 @@ func (c *conventions) operation(w http.ResponseWriter, r *http.Request) {
 		}
 		v.Conventions = append(v.Conventions, operationConvention{URL: conventionURL(s, u.String()), Numero: title,
 			Statut: s.NeutralLabel(), BadgeClass: badgeClass(s), Financement: search.Label(search.Financements, fin),
-			Logements: fmtInt(nb), TypeHabitat: label(typeHabitatLabels, th), CreeLe: fr.DateShort(cree), IsAvenant: isAv})
+			Logements: fmtInt(nb), TypeHabitat: label(programme.TypesHabitat, th), CreeLe: fr.DateShort(cree), IsAvenant: isAv})
 	}
 	if err := rows.Err(); err != nil {
 		c.s.serverError(w, r, err)
