@@ -29,21 +29,21 @@ func (f Field) Describe() string {
 // Objects of the form, as stored in comments_comment.nom_objet, and the
 // label pseudo-objects of the tables whose columns read differently.
 const (
-	ObjBailleur                   = "bailleur"
-	ObjProgramme                  = "programme"
-	ObjConvention                 = "convention"
-	ObjLot                        = "lot"
-	ObjLogement                   = "logement"                      // surface utile avec loyers
-	ObjLogementSansLoyer          = "logements_sans_loyer"          // surface utile sans loyers
-	ObjLogementCorrigee           = "logements_corrigee"            // surface corrigée avec loyers
-	ObjLogementCorrigeeSansLoyer  = "logements_corrigee_sans_loyer" // surface corrigée sans loyers
-	ObjLogementFoyerResidence     = "foyer_residence_logement"      // labels only; comments use "logement"
-	ObjAnnexe                     = "annexe"
-	ObjStationnement              = "type_stationnement"
-	ObjLocauxCollectifs           = "locaux_collectifs"
-	ObjPret                       = "pret"
-	ObjReferenceCadastrale        = "reference_cadastrale"
-	ObjLogementEDD                = "logement_edd"
+	ObjBailleur                  = "bailleur"
+	ObjProgramme                 = "programme"
+	ObjConvention                = "convention"
+	ObjLot                       = "lot"
+	ObjLogement                  = "logement"                      // surface utile avec loyers
+	ObjLogementSansLoyer         = "logements_sans_loyer"          // surface utile sans loyers
+	ObjLogementCorrigee          = "logements_corrigee"            // surface corrigée avec loyers
+	ObjLogementCorrigeeSansLoyer = "logements_corrigee_sans_loyer" // surface corrigée sans loyers
+	ObjLogementFoyerResidence    = "foyer_residence_logement"      // labels only; comments use "logement"
+	ObjAnnexe                    = "annexe"
+	ObjStationnement             = "type_stationnement"
+	ObjLocauxCollectifs          = "locaux_collectifs"
+	ObjPret                      = "pret"
+	ObjReferenceCadastrale       = "reference_cadastrale"
+	ObjLogementEDD               = "logement_edd"
 )
 
 // objectLabels are the labels of the tables (and of the objects commented

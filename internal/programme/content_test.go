@@ -1,0 +1,80 @@
+package programme
+
+import (
+	"testing"
+
+	"github.com/shopspring/decimal"
+)
+
+func TestLoadContent(t *testing.T) {
+	w := newWorld(t)
+	m := w.makeConvention(conv{financement: []string{"PLUS", "PLAI"}, logements: 3})
+	w.exec(`INSERT INTO programmes_logementedd (programme_id, designation, financement, numero_lot) VALUES ($1, 'A1', 'PLUS', '1')`, m.Programme)
+	// A corrigée logement without loyer, to check the four kinds.
+	w.exec(`INSERT INTO programmes_logement (designation, lot_id, typologie, surface_habitable, surface_corrigee) VALUES ('C1', $1, 'T3', 60, 70)`, m.Lots[1])
+	c := w.load(m.ID)
+	if c.Convention.UUID != m.UUID || c.Convention.IsAvenant() || c.Convention.SignataireNom != "Mme Martin" {
+		t.Fatalf("convention %+v", c.Convention)
+	}
+	if c.Convention.AnneeFinConventionnement() != 2060 || c.Convention.DateFinConventionnement.String() != "2060-06-30" {
+		t.Errorf("fin %v", c.Convention.DateFinConventionnement)
+	}
+	if c.Programme.Ville != "Paris" || c.Bailleur.Nom != "Paris Habitat OPH" || !c.Bailleur.IsHLMOrSEM() || c.Programme.AdministrationCode != "DD75" {
+		t.Errorf("programme %+v bailleur %+v", c.Programme, c.Bailleur)
+	}
+	if len(c.Lots) != 2 || c.Lots[0].Financement != "PLUS" || c.Lots[1].Financement != "PLAI" || !c.IsMixte() || c.NbLogements() != 6 {
+		t.Fatalf("lots %+v", c.Lots)
+	}
+	l := c.Lots[0]
+	if len(l.Logements) != 3 || l.Logements[0].Designation != "A1" || len(l.Logements[0].Annexes) != 1 || len(l.Logements[1].Annexes) != 0 {
+		t.Errorf("logements %+v", l.Logements)
+	}
+	if !l.Logements[0].Loyer.Decimal.Equal(decimal.NewFromInt(300)) || !l.Logements[0].Coeficient.Decimal.Equal(decimal.NewFromInt(1)) {
+		t.Errorf("loyer %v", l.Logements[0].Loyer)
+	}
+	if len(l.Prets) != 1 || l.Prets[0].Preteur != "CDCF" || l.Prets[0].DateOctroi.Year != 2024 || *l.Prets[0].Duree != 40 {
+		t.Errorf("prêts %+v", l.Prets)
+	}
+	if len(l.Stationnements) != 1 || len(c.ReferencesCadastrales) != 1 || len(c.EDD) != 1 || c.EDD[0].NumeroLot != "1" {
+		t.Errorf("rows %+v %+v %+v", l.Stationnements, c.ReferencesCadastrales, c.EDD)
+	}
+	if n := len(c.Logements(KindAvecLoyer)); n != 6 {
+		t.Errorf("%d avec loyer", n)
+	}
+	cs := c.Logements(KindCorrigeeSansLoyer)
+	if len(cs) != 1 || cs[0].Designation != "C1" || cs[0].Financement != "PLAI" {
+		t.Errorf("corrigée sans loyer %+v", cs)
+	}
+	if c.LotOf("PLAI") != &c.Lots[1] || c.LotOf("PLS") != nil {
+		t.Error("LotOf")
+	}
+	if _, err := Load(t.Context(), w.pool, 999999); err != ErrNotFound {
+		t.Errorf("unknown: %v", err)
+	}
+}
+
+func TestTextFiles(t *testing.T) {
+	cases := []struct {
+		in, text string
+		files    int
+	}{
+		{"", "", 0},
+		{"texte libre", "texte libre", 0},
+		{`{"text": "a", "files": {"u1": {"uuid": "u1"}}}`, "a", 1},
+		{`{"text": "b", "files": []}`, "b", 0},
+		{`{pas du json`, `{pas du json`, 0},
+	}
+	for _, c := range cases {
+		tf := ParseTextFiles(c.in)
+		if tf.Text != c.text || len(tf.Files) != c.files {
+			t.Errorf("ParseTextFiles(%q) = %+v", c.in, tf)
+		}
+	}
+	tf := ParseTextFiles(`{"text": "a", "files": {"u1": {"uuid": "u1"}}}`).WithText("é \"x\"")
+	if got := tf.Encode(); got != `{"files": {"u1": {"uuid": "u1"}}, "text": "é \"x\""}` {
+		t.Errorf("Encode = %s", got)
+	}
+	if (TextFiles{}).Encode() != "" {
+		t.Error("empty encodes to \"\"")
+	}
+}
