@@ -25,6 +25,9 @@ type Content struct {
 	Lots                  []Lot // by id: the first lot is Lots[0]
 	ReferencesCadastrales []ReferenceCadastrale
 	EDD                   []LogementEDD
+	// ProgrammeFinancements are the financements of the lots of every
+	// convention of the programme (the EDD must cover them all), sorted.
+	ProgrammeFinancements []string
 	// ParentSigneeLe is the signature date of the parent convention, for
 	// an avenant (zero otherwise): the reference date of the end-year
 	// rules.
@@ -443,6 +446,8 @@ SELECT c.id, c.uuid, c.parent_id, c.statut,
   c.foyer_residence_variante_2_nb_tranches, c.foyer_residence_variante_2_nb_annees, c.foyer_residence_variante_3,
   COALESCE(c.commentaires, ''), COALESCE(c.attached, ''), COALESCE(c.champ_libre_avenant, ''), COALESCE(c.type1and2, ''),
   (SELECT pc.televersement_convention_signee_le FROM conventions_convention pc WHERE pc.id = c.parent_id),
+  COALESCE((SELECT array_agg(DISTINCT l.financement ORDER BY l.financement) FROM programmes_lot l
+            JOIN conventions_convention pc ON pc.id = l.convention_id WHERE pc.programme_id = c.programme_id), '{}'),
   p.id, p.uuid, p.parent_id, p.nom, p.numero_operation, p.adresse, p.code_postal, p.ville,
   p.code_insee_commune, p.code_insee_departement, p.code_insee_region, COALESCE(p.zone_123, ''), COALESCE(p.zone_abc, ''),
   p.type_operation, p.nature_logement, p.anru, p.anah, p.seconde_vie, p.nb_locaux_commerciaux, p.nb_bureaux,
@@ -493,7 +498,7 @@ func Load(ctx context.Context, q Querier, conventionID int64) (*Content, error) 
 		&cv.Variante1, &cv.Variante2, &cv.Variante2Travaux,
 		&cv.Variante2NbTranches, &cv.Variante2NbAnnees, &cv.Variante3,
 		&commentaires, &cv.Attached, &cv.ChampLibreAvenant, &cv.Type1and2,
-		&c.ParentSigneeLe,
+		&c.ParentSigneeLe, &c.ProgrammeFinancements,
 		&p.ID, &p.UUID, &p.ParentID, &p.Nom, &p.NumeroOperation, &p.Adresse, &p.CodePostal, &p.Ville,
 		&p.CodeInseeCommune, &p.CodeInseeDepartement, &p.CodeInseeRegion, &p.Zone123, &p.ZoneABC,
 		&p.TypeOperation, &p.NatureLogement, &p.Anru, &p.Anah, &p.SecondeVie, &p.NbLocauxCommerciaux, &p.NbBureaux,

@@ -379,3 +379,11 @@ func lowerFirst(s string) string {
 	r, n := utf8.DecodeRuneInString(s)
 	return string(unicode.ToLower(r)) + s[n:]
 }
+
+// describe is the description of (object, name) out of context.
+func describe(object, name string) string {
+	if f, ok := FieldOf(object, name); ok {
+		return f.Describe()
+	}
+	return humanise(name)
+}
