@@ -36,13 +36,31 @@ func FlashSigned(d time.Time) string {
 	return "Convention signée avec succès le " + d.Format("02/01/2006")
 }
 
-// Submit is T1 (PROJET → INSTRUCTION, bailleur): the first submission
-// sets premiere_soumission_le and soumis_le; e-mails to both sides, and
-// the satisfaction survey on a bailleur's first submission ever.
-func Submit(ctx context.Context, tx pgx.Tx, s *access.Subject, id uuid.UUID) (*Result, error) {
+// ContentCheck lists, in French, what the content of a convention lacks
+// before it may be submitted (programme.Missing: the convention package
+// does not read the content itself). It runs in the transaction of the
+// submission, after the row is locked.
+type ContentCheck func(ctx context.Context, q Querier, c *Convention) ([]string, error)
+
+// MsgIncomplete heads the refusal of an incomplete submission.
+const MsgIncomplete = "Soumission impossible, des informations manquent ou sont à corriger"
+
+// Submit is T1 (PROJET → INSTRUCTION, bailleur): the content must be
+// complete (check lists what is missing; a non-empty list refuses with
+// every item in the refusal's Details); the first submission sets
+// premiere_soumission_le and soumis_le; e-mails to both sides, and the
+// satisfaction survey on a bailleur's first submission ever.
+func Submit(ctx context.Context, tx pgx.Tx, s *access.Subject, id uuid.UUID, check ContentCheck) (*Result, error) {
 	c, r, err := begin(ctx, tx, s, id, ActionSubmit)
 	if err != nil {
 		return nil, err
+	}
+	missing, err := check(ctx, tx, c)
+	if err != nil {
+		return nil, err
+	}
+	if len(missing) > 0 {
+		return nil, &Refusal{Reason: ReasonPrecondition, Message: MsgIncomplete + " : " + strings.Join(missing, " ; "), Details: missing}
 	}
 	if err := setStatut(ctx, tx, c, r.To, s.UserID, ""); err != nil {
 		return nil, err

@@ -45,7 +45,7 @@ var spec = map[Action]expectation{
 func run(ctx context.Context, tx pgx.Tx, s *access.Subject, c *Convention, a Action) (*Result, error) {
 	switch a {
 	case ActionSubmit:
-		return Submit(ctx, tx, s, c.UUID)
+		return Submit(ctx, tx, s, c.UUID, complete)
 	case ActionRequestCorrections:
 		return RequestCorrections(ctx, tx, s, c.UUID, Feedback{Comment: "À revoir"})
 	case ActionResubmit:

@@ -30,6 +30,9 @@ type Refusal struct {
 	Reason  Reason
 	Field   string // form field at fault, for ReasonInput
 	Message string
+	// Details lists the items of Message when it has several (the missing
+	// content of a submission), for a page to show them as a list.
+	Details []string
 }
 
 func (r *Refusal) Error() string { return r.Message }

@@ -38,7 +38,7 @@ func TestScenarioSubmit(t *testing.T) {
 	w := newWorld(t)
 	w.inTx(t, func(ctx context.Context, tx pgx.Tx) {
 		c := w.makeConvention(t, ctx, tx, conv{statut: Projet, creePar: w.bailleurUser})
-		res, err := Submit(ctx, tx, w.bailleur, c.UUID)
+		res, err := Submit(ctx, tx, w.bailleur, c.UUID, complete)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -56,7 +56,7 @@ func TestScenarioSubmit(t *testing.T) {
 		// Back to PROJET (cancel + reactivate) and submit again (scenario 2).
 		mustExec(t, ctx, tx, `UPDATE conventions_convention SET statut = $2 WHERE id = $1`, c.ID, string(Projet))
 		time.Sleep(5 * time.Millisecond)
-		res, err = Submit(ctx, tx, w.bailleur, c.UUID)
+		res, err = Submit(ctx, tx, w.bailleur, c.UUID, complete)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -66,9 +66,23 @@ func TestScenarioSubmit(t *testing.T) {
 		if hasKind(res.Events, notify.SurveyBailleur) {
 			t.Error("enquête de satisfaction envoyée une seconde fois")
 		}
+		// Incomplete content: refused with the list, nothing changed.
+		c3 := w.makeConvention(t, ctx, tx, conv{statut: Projet})
+		before, nh := snapshot(t, ctx, tx, c3.ID)
+		lacking := func(context.Context, Querier, *Convention) ([]string, error) {
+			return []string{"Bailleur : signataire", "Logements : aucun logement"}, nil
+		}
+		_, err = Submit(ctx, tx, w.bailleur, c3.UUID, lacking)
+		if r, ok := AsRefusal(err); !ok || r.Reason != ReasonPrecondition || len(r.Details) != 2 ||
+			r.Message != MsgIncomplete+" : Bailleur : signataire ; Logements : aucun logement" {
+			t.Errorf("contenu incomplet : %#v", err)
+		}
+		if after, n := snapshot(t, ctx, tx, c3.ID); after != before || n != nh {
+			t.Error("une soumission refusée a modifié la convention")
+		}
 		// No numéro d'opération: refused with the message of the button.
 		c2 := w.makeConvention(t, ctx, tx, conv{statut: Projet, numeroOperation: ptr("")})
-		_, err = Submit(ctx, tx, w.bailleur, c2.UUID)
+		_, err = Submit(ctx, tx, w.bailleur, c2.UUID, complete)
 		if r, ok := AsRefusal(err); !ok || r.Message != MsgNumeroOperationMissing {
 			t.Errorf("sans numéro d'opération : %v", err)
 		}
@@ -527,7 +541,7 @@ func TestScenarioDenonciationResiliation(t *testing.T) {
 		if _, err := SaveDenonciation(ctx, tx, w.bailleur, res.Avenant.UUID, Denonciation{Date: d, Motif: "Vente"}); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := Submit(ctx, tx, w.bailleur, res.Avenant.UUID); err != nil {
+		if _, err := Submit(ctx, tx, w.bailleur, res.Avenant.UUID, complete); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := ValidateDenonciation(ctx, tx, w.instructeur, res.Avenant.UUID); err != nil {
@@ -553,7 +567,7 @@ func TestScenarioDenonciationResiliation(t *testing.T) {
 		if _, err := SaveResiliation(ctx, tx, w.bailleur, res.Avenant.UUID, Resiliation{Date: d, Motif: "Démolition"}); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := Submit(ctx, tx, w.bailleur, res.Avenant.UUID); err != nil {
+		if _, err := Submit(ctx, tx, w.bailleur, res.Avenant.UUID, complete); err != nil {
 			t.Fatal(err)
 		}
 		before, hist := snapshot(t, ctx, tx, root.ID)

@@ -29,6 +29,8 @@ type convRec struct {
 	referenceSPF          any
 	nomFichierSigne       any
 	nomFichierPublication any
+	signataireNom         string // the bailleur's signataire, as the Bailleur step proposes
+	signataireFonction    string
 	lots                  []*lotRec
 }
 
@@ -207,6 +209,10 @@ func (g *generator) emitRootConvention(f *family) *convRec {
 		statut: f.plan.statut,
 		numero: f.numero,
 		tl:     f.root,
+		// The Bailleur step proposes the bailleur's signataire; a complete
+		// convention has one (programme.Missing).
+		signataireNom:      bailleurs[p.plan.bailleur].signataireNom,
+		signataireFonction: bailleurs[p.plan.bailleur].signataireFonction,
 	}
 	if bailleurs[p.plan.bailleur].nature == natureAutres {
 		c.type1and2 = "Type1" // required for non-HLM, non-SEM bailleurs
@@ -378,8 +384,8 @@ func (g *generator) emitConvention(c *convRec) {
 		f = append(f, Field{fmt.Sprintf("type2_lgts_concernes_option%d", i), true})
 	}
 	f = append(f, Fields{
-		{"signataire_nom", nil},
-		{"signataire_fonction", nil},
+		{"signataire_nom", c.signataireNom},
+		{"signataire_fonction", c.signataireFonction},
 		{"signataire_date_deliberation", nil},
 		{"signataire_bloc_signature", nil},
 		{"date_publication_spf", dateOrNil(c.tl.publication)},

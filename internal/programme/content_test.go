@@ -16,7 +16,7 @@ func TestLoadContent(t *testing.T) {
 	if c.Convention.UUID != m.UUID || c.Convention.IsAvenant() || c.Convention.SignataireNom != "Mme Martin" {
 		t.Fatalf("convention %+v", c.Convention)
 	}
-	if c.Convention.AnneeFinConventionnement() != 2060 || c.Convention.DateFinConventionnement.String() != "2060-06-30" {
+	if c.Convention.AnneeFinConventionnement() != 2065 || c.Convention.DateFinConventionnement.String() != "2065-06-30" {
 		t.Errorf("fin %v", c.Convention.DateFinConventionnement)
 	}
 	if c.Programme.Ville != "Paris" || c.Bailleur.Nom != "Paris Habitat OPH" || !c.Bailleur.IsHLMOrSEM() || c.Programme.AdministrationCode != "DD75" {

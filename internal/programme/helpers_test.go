@@ -139,9 +139,16 @@ func (w *world) makeConvention(c conv) made {
 		VALUES ($1, $2::text, replace($2::text, '-', ''), $3, $4, '1 rue de la Roquette', '75011', 'Paris', $5, '11', $6, $7, $8) RETURNING id`,
 		fmt.Sprintf("Résidence %d", n), fmt.Sprintf("2026-75-%05d", n), c.bailleur, w.adm, c.departement, c.nature, c.typeOp, parentProg)
 	var u uuid.UUID
+	fin := "2065-06-30"
+	if IsFoyerOrResidence(c.nature) {
+		fin = "2065-12-31"
+	}
 	if err := w.pool.QueryRow(context.Background(), `INSERT INTO conventions_convention (programme_id, parent_id, statut,
-			adresse, signataire_nom, date_fin_conventionnement)
-		VALUES ($1, $2, $3, '1 rue de la Roquette', 'Mme Martin', '2060-06-30') RETURNING id, uuid`, m.Programme, parent, c.statut).Scan(&m.ID, &u); err != nil {
+			adresse, signataire_nom, date_fin_conventionnement, attribution_reservation_prefectorale,
+			attribution_modalites_reservations, attribution_modalites_choix_personnes, attribution_agees_autonomie,
+			foyer_residence_variante_2_travaux)
+		VALUES ($1, $2, $3, '1 rue de la Roquette', 'Mme Martin', $4, 20, 'Commission', 'Dossier', true, 'Toiture') RETURNING id, uuid`,
+		m.Programme, parent, c.statut, fin).Scan(&m.ID, &u); err != nil {
 		w.t.Fatal(err)
 	}
 	m.UUID = u

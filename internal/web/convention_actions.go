@@ -9,6 +9,7 @@ import (
 
 	"github.com/MTES-MCT/apilos-go/internal/access"
 	"github.com/MTES-MCT/apilos-go/internal/convention"
+	"github.com/MTES-MCT/apilos-go/internal/programme"
 )
 
 // The transitions of spec workflows §1 (T1–T15), at the reference's
@@ -38,7 +39,9 @@ func (c *conventions) save(w http.ResponseWriter, r *http.Request) {
 	)
 	switch {
 	case r.PostForm.Has("SubmitConvention"):
-		op = func(tx pgx.Tx) (*convention.Result, error) { return convention.Submit(ctx, tx, sub, id) }
+		op = func(tx pgx.Tx) (*convention.Result, error) {
+			return convention.Submit(ctx, tx, sub, id, programme.Missing)
+		}
 		to, msg = back, "envoyée au service instructeur : son statut est maintenant « En instruction »."
 	case r.PostForm.Has("BackToInstruction"):
 		op = func(tx pgx.Tx) (*convention.Result, error) { return convention.BackToInstruction(ctx, tx, sub, id) }

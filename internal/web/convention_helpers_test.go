@@ -244,8 +244,11 @@ func (w *cworld) add(c cconv) created {
 	out.Prog = prog
 	err := w.pool.QueryRow(context.Background(), `INSERT INTO conventions_convention (programme_id, parent_id, statut, numero, numero_pour_recherche,
 			cree_par_id, nom_fichier_signe, valide_le, date_denonciation, date_resiliation, fichier_instruction_resiliation, cree_le,
-			premiere_soumission_le, soumis_le, commentaires)
-		VALUES ($1, $2, $3, $4::text, replace(replace($4::text, '.', ''), '/', ''), $5, $6, $7, $8, $9, $10, $11, $12, $12, 'Merci')
+			premiere_soumission_le, soumis_le, commentaires, adresse, signataire_nom, date_fin_conventionnement,
+			attribution_reservation_prefectorale, attribution_modalites_reservations, attribution_modalites_choix_personnes,
+			attribution_agees_autonomie, foyer_residence_variante_2_travaux)
+		VALUES ($1, $2, $3, $4::text, replace(replace($4::text, '.', ''), '/', ''), $5, $6, $7, $8, $9, $10, $11, $12, $12, 'Merci',
+			'1 rue de la Roquette', 'Mme Martin', '2065-06-30', 20, 'Commission', 'Dossier', true, 'Toiture')
 		RETURNING id, uuid::text`,
 		prog, parent, c.statut, numero, creePar, signe, c.valideLe, c.dateDenonciation, c.dateResiliation, acte, creeLe, c.premiereSoumission).Scan(&out.ID, &out.UUID)
 	if err != nil {
@@ -260,10 +263,10 @@ func (w *cworld) add(c cconv) created {
 		SELECT 'A' || g, $1, 'T2', 45.00, 10.00, 5.00, 50.00, 6.00, 1.0000, 300.00, g FROM generate_series(1, $2::int) g`, lot, c.logements)
 	w.exec(`INSERT INTO programmes_annexe (logement_id, typologie, surface_hors_surface_retenue, loyer_par_metre_carre, loyer)
 		SELECT id, 'TERRASSE', 10.00, 1.00, 10.00 FROM programmes_logement WHERE lot_id = $1 ORDER BY id LIMIT 1`, lot)
-	w.exec(`INSERT INTO conventions_pret (lot_id, preteur, montant, numero, duree) VALUES ($1, 'CDCF', 1234567.89, 'P1', 40)`, lot)
+	w.exec(`INSERT INTO conventions_pret (lot_id, preteur, montant, numero, duree, date_octroi) VALUES ($1, 'CDCF', 1234567.89, 'P1', 40, '2024-01-15')`, lot)
 	w.exec(`INSERT INTO programmes_typestationnement (lot_id, typologie, nb_stationnements, loyer) VALUES ($1, 'GARAGE_AERIEN', 3, 40.00)`, lot)
 	w.exec(`INSERT INTO programmes_locauxcollectifs (lot_id, type_local, surface_habitable, nombre) VALUES ($1, 'Salle commune', 30.00, 1)`, lot)
-	w.exec(`INSERT INTO programmes_referencecadastrale (programme_id, section, numero, surface) VALUES ($1, 'AB', '12', '500')`, prog)
+	w.exec(`INSERT INTO programmes_referencecadastrale (programme_id, section, numero, lieudit, surface) VALUES ($1, 'AB', '12', 'Les Prés', '500')`, prog)
 	return out
 }
 
