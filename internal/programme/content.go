@@ -571,8 +571,11 @@ func (c *Content) loadLots(ctx context.Context, q Querier) error {
 		ids[i] = l.ID
 	}
 
-	rows, err = q.Query(ctx, `SELECT lot_id, id, uuid, designation, typologie, surface_habitable, surface_corrigee,
-		surface_annexes, surface_annexes_retenue, surface_utile, loyer_par_metre_carre, coeficient, loyer, import_order
+	// Numerics are read as text: parsing the text is several times faster
+	// than pgx's numeric → database/sql Scanner path, on hundreds of rows.
+	rows, err = q.Query(ctx, `SELECT lot_id, id, uuid, designation, typologie, surface_habitable::text, surface_corrigee::text,
+		surface_annexes::text, surface_annexes_retenue::text, surface_utile::text, loyer_par_metre_carre::text, coeficient::text,
+		loyer::text, import_order
 		FROM programmes_logement WHERE lot_id = ANY($1) ORDER BY lot_id, import_order NULLS LAST, id`, ids)
 	if err != nil {
 		return err
@@ -582,11 +585,21 @@ func (c *Content) loadLots(ctx context.Context, q Querier) error {
 	for rows.Next() {
 		var lot int64
 		var lg Logement
-		if err := rows.Scan(&lot, &lg.ID, &lg.UUID, &lg.Designation, &lg.Typologie, &lg.SurfaceHabitable, &lg.SurfaceCorrigee,
-			&lg.SurfaceAnnexes, &lg.SurfaceAnnexesRetenue, &lg.SurfaceUtile, &lg.LoyerParMetreCarre, &lg.Coeficient,
-			&lg.Loyer, &lg.ImportOrder); err != nil {
+		var n [8]*string
+		if err := rows.Scan(&lot, &lg.ID, &lg.UUID, &lg.Designation, &lg.Typologie, &n[0], &n[1], &n[2], &n[3], &n[4], &n[5], &n[6],
+			&n[7], &lg.ImportOrder); err != nil {
 			rows.Close()
 			return err
+		}
+		for i, d := range []*decimal.NullDecimal{&lg.SurfaceHabitable, &lg.SurfaceCorrigee, &lg.SurfaceAnnexes,
+			&lg.SurfaceAnnexesRetenue, &lg.SurfaceUtile, &lg.LoyerParMetreCarre, &lg.Coeficient, &lg.Loyer} {
+			if n[i] != nil {
+				if d.Decimal, err = decimal.NewFromString(*n[i]); err != nil {
+					rows.Close()
+					return err
+				}
+				d.Valid = true
+			}
 		}
 		i := idx[lot]
 		logIdx[lg.ID] = at{i, len(c.Lots[i].Logements)}

@@ -113,3 +113,25 @@ func HasStep(c *Content, s Step) bool {
 	}
 	return false
 }
+
+// Next is the step after s in the stepper, "" when the récapitulatif
+// follows. An avenant's pages form one-step lists, except Logements →
+// Annexes and Logements (foyer/résidence) → Collectif (workflows §3.2).
+func Next(c *Content, s Step) Step {
+	if c.Convention.IsAvenant() {
+		switch s {
+		case StepLogements:
+			return StepAnnexes
+		case StepFoyerResidenceLogements:
+			return StepCollectif
+		}
+		return ""
+	}
+	steps := Steps(c)
+	for i, x := range steps {
+		if x == s && i+1 < len(steps) {
+			return steps[i+1]
+		}
+	}
+	return ""
+}
