@@ -193,23 +193,24 @@ func (w *world) load(id int64) *Content {
 	return c
 }
 
-// dump is every content row of the convention as JSON text, to prove a
-// refused save changed nothing.
+// dump is every content row of the convention as JSON text (without the
+// mis_a_jour_le the update trigger refreshes), to prove a refused save
+// changed nothing.
 func (w *world) dump(id int64) string {
 	w.t.Helper()
 	var s string
 	err := w.pool.QueryRow(context.Background(), `SELECT concat_ws(' | ',
-		(SELECT row_to_json(c)::text FROM conventions_convention c WHERE c.id = $1),
-		(SELECT row_to_json(p)::text FROM programmes_programme p JOIN conventions_convention c ON c.programme_id = p.id WHERE c.id = $1),
-		(SELECT json_agg(l ORDER BY l.id)::text FROM programmes_lot l WHERE l.convention_id = $1),
-		(SELECT json_agg(lg ORDER BY lg.id)::text FROM programmes_logement lg JOIN programmes_lot l ON l.id = lg.lot_id WHERE l.convention_id = $1),
-		(SELECT json_agg(a ORDER BY a.id)::text FROM programmes_annexe a JOIN programmes_logement lg ON lg.id = a.logement_id
+		(SELECT (to_jsonb(c) - 'mis_a_jour_le')::text FROM conventions_convention c WHERE c.id = $1),
+		(SELECT (to_jsonb(p) - 'mis_a_jour_le' - 'search_vector')::text FROM programmes_programme p JOIN conventions_convention c ON c.programme_id = p.id WHERE c.id = $1),
+		(SELECT json_agg(to_jsonb(l) - 'mis_a_jour_le' ORDER BY l.id)::text FROM programmes_lot l WHERE l.convention_id = $1),
+		(SELECT json_agg(to_jsonb(lg) - 'mis_a_jour_le' ORDER BY lg.id)::text FROM programmes_logement lg JOIN programmes_lot l ON l.id = lg.lot_id WHERE l.convention_id = $1),
+		(SELECT json_agg(to_jsonb(a) - 'mis_a_jour_le' ORDER BY a.id)::text FROM programmes_annexe a JOIN programmes_logement lg ON lg.id = a.logement_id
 			JOIN programmes_lot l ON l.id = lg.lot_id WHERE l.convention_id = $1),
-		(SELECT json_agg(x ORDER BY x.id)::text FROM conventions_pret x JOIN programmes_lot l ON l.id = x.lot_id WHERE l.convention_id = $1),
-		(SELECT json_agg(x ORDER BY x.id)::text FROM programmes_typestationnement x JOIN programmes_lot l ON l.id = x.lot_id WHERE l.convention_id = $1),
-		(SELECT json_agg(x ORDER BY x.id)::text FROM programmes_locauxcollectifs x JOIN programmes_lot l ON l.id = x.lot_id WHERE l.convention_id = $1),
-		(SELECT json_agg(x ORDER BY x.id)::text FROM programmes_referencecadastrale x JOIN conventions_convention c ON c.programme_id = x.programme_id WHERE c.id = $1),
-		(SELECT json_agg(x ORDER BY x.id)::text FROM programmes_logementedd x JOIN conventions_convention c ON c.programme_id = x.programme_id WHERE c.id = $1))`,
+		(SELECT json_agg(to_jsonb(x) - 'mis_a_jour_le' ORDER BY x.id)::text FROM conventions_pret x JOIN programmes_lot l ON l.id = x.lot_id WHERE l.convention_id = $1),
+		(SELECT json_agg(to_jsonb(x) - 'mis_a_jour_le' ORDER BY x.id)::text FROM programmes_typestationnement x JOIN programmes_lot l ON l.id = x.lot_id WHERE l.convention_id = $1),
+		(SELECT json_agg(to_jsonb(x) - 'mis_a_jour_le' ORDER BY x.id)::text FROM programmes_locauxcollectifs x JOIN programmes_lot l ON l.id = x.lot_id WHERE l.convention_id = $1),
+		(SELECT json_agg(to_jsonb(x) - 'mis_a_jour_le' ORDER BY x.id)::text FROM programmes_referencecadastrale x JOIN conventions_convention c ON c.programme_id = x.programme_id WHERE c.id = $1),
+		(SELECT json_agg(to_jsonb(x) - 'mis_a_jour_le' ORDER BY x.id)::text FROM programmes_logementedd x JOIN conventions_convention c ON c.programme_id = x.programme_id WHERE c.id = $1))`,
 		id).Scan(&s)
 	if err != nil {
 		w.t.Fatal(err)

@@ -88,7 +88,7 @@ func TestSubmitChecksCompleteness(t *testing.T) {
 }
 
 // pgxTx runs fn in a transaction, committed when fn succeeds.
-func pgxTx(t *testing.T, w *world, fn func(pgx.Tx) error) error {
+func pgxTx(t testing.TB, w *world, fn func(pgx.Tx) error) error {
 	t.Helper()
 	ctx := context.Background()
 	tx, err := w.pool.Begin(ctx)
