@@ -14,7 +14,8 @@ type logementRow struct {
 	Logement
 	lot   *Lot
 	kind  Kind // the table it was posted in
-	order int  // import_order: its position in that table
+	index int  // its position in the posted table (for the problems)
+	order int  // import_order: its position among the rows of its lot in that table
 	old   *storedLogement
 }
 

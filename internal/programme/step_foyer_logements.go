@@ -62,7 +62,7 @@ func (in FoyerResidenceLogementsInput) check(c *Content, _ Env) (plan, Problems)
 	seen := map[uuid.UUID]bool{}
 	for i, r := range in.Rows {
 		rc := ps.at(TableFoyerLogements, i)
-		row := logementRow{kind: KindAvecLoyer, order: i}
+		row := logementRow{kind: KindAvecLoyer, index: i}
 		if id, ok := rowUUID(rc, r.UUID, stored, seen); ok {
 			row.old = stored[id]
 			row.ID, row.UUID = row.old.ID, row.old.UUID
@@ -78,6 +78,7 @@ func (in FoyerResidenceLogementsInput) check(c *Content, _ Env) (plan, Problems)
 		row.Loyer = rc.decimal("loyer", r.Loyer, true, "", 2, limit6)
 		p.rows = append(p.rows, row)
 	}
+	numberInLots(p.rows)
 	for _, o := range storedList(c, stored) {
 		if !seen[o.UUID] {
 			p.deleted = append(p.deleted, o)
@@ -99,7 +100,7 @@ func (in FoyerResidenceLogementsInput) check(c *Content, _ Env) (plan, Problems)
 	for _, t := range bad {
 		for _, r := range p.rows {
 			if r.Typologie == t {
-				ps.at(TableFoyerLogements, r.order).add("loyer", MsgRedevanceTypologie(t))
+				ps.at(TableFoyerLogements, r.index).add("loyer", MsgRedevanceTypologie(t))
 			}
 		}
 	}

@@ -247,7 +247,7 @@ func (in LogementsInput) check(c *Content, _ Env) (plan, Problems) {
 		start := len(p.rows)
 		for i, r := range in.Tables[k] {
 			rc := ps.at(k.Table(), i)
-			row := logementRow{kind: k, order: i}
+			row := logementRow{kind: k, index: i}
 			if id, ok := rowUUID(rc, r.UUID, stored, seen); ok {
 				row.old = stored[id]
 				row.ID, row.UUID = row.old.ID, row.old.UUID
@@ -272,6 +272,7 @@ func (in LogementsInput) check(c *Content, _ Env) (plan, Problems) {
 			p.rows = append(p.rows, row)
 		}
 		table := p.rows[start:]
+		numberInLots(table)
 		for i := range table {
 			des := table[i].Designation
 			if byDesignation[des] == nil {
@@ -293,12 +294,12 @@ func (in LogementsInput) check(c *Content, _ Env) (plan, Problems) {
 		}
 		if len(rows) > 1 {
 			for _, r := range rows {
-				ps.at(r.kind.Table(), r.order).add("designation", MsgDesignationsUniques)
+				ps.at(r.kind.Table(), r.index).add("designation", MsgDesignationsUniques)
 			}
 		}
 		if len(c.EDD) > 0 {
 			for _, r := range rows {
-				checkEDD(ps.at(r.kind.Table(), r.order), c, des)
+				checkEDD(ps.at(r.kind.Table(), r.index), c, des)
 			}
 		}
 	}
@@ -331,6 +332,16 @@ func (in LogementsInput) check(c *Content, _ Env) (plan, Problems) {
 		}
 	}
 	return p, ps
+}
+
+// numberInLots sets import_order: the position of each row among the
+// rows of its lot in the table.
+func numberInLots(rows []logementRow) {
+	n := map[*Lot]int{}
+	for i := range rows {
+		rows[i].order = n[rows[i].lot]
+		n[rows[i].lot]++
+	}
 }
 
 // checkLoyer: |loyer − surface × loyer/m² × coefficient| ≤ 1 €, each
@@ -367,7 +378,7 @@ func sameLoyerM2(ps *Problems, k Kind, rows []logementRow) {
 		for _, r := range rs[1:] {
 			if !r.LoyerParMetreCarre.Decimal.Equal(rs[0].LoyerParMetreCarre.Decimal) {
 				for _, x := range rs {
-					ps.at(k.Table(), x.order).add("loyer_par_metre_carre", MsgMemeLoyerM2(l.Financement))
+					ps.at(k.Table(), x.index).add("loyer_par_metre_carre", MsgMemeLoyerM2(l.Financement))
 				}
 				break
 			}
