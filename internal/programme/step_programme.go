@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/MTES-MCT/apilos-go/internal/convention"
 )
 
 // ProgrammeInput is the Opération step (workflows §3.4). The adresse is
@@ -161,7 +163,7 @@ func (p *programmePlan) write(ctx context.Context, tx pgx.Tx) error {
 		anru = $6, anah = $7, nb_locaux_commerciaux = $8, nb_bureaux = $9, autres_locaux_hors_convention = $10,
 		numero_operation_pour_recherche = $11 WHERE id = $1`,
 		pr.ID, p.nom, p.codePostal, p.ville, p.typeOperation, p.anru, p.anah, locaux, bureaux, autres,
-		NumeroPourRecherche(pr.NumeroOperation)); err != nil {
+		convention.NumeroPourRecherche(pr.NumeroOperation)); err != nil {
 		return err
 	}
 	if p.typeHabitat != "" {
@@ -171,12 +173,6 @@ func (p *programmePlan) write(ctx context.Context, tx pgx.Tx) error {
 		}
 	}
 	return fillInsee(ctx, tx, pr.ID)
-}
-
-// NumeroPourRecherche is a number without "/", "-", spaces and "." (the
-// pre-save rule of numero_operation_pour_recherche).
-func NumeroPourRecherche(numero string) string {
-	return strings.NewReplacer("/", "", "-", "", " ", "", ".", "").Replace(numero)
 }
 
 // fillInsee fills the programme's INSEE département and région from its
