@@ -58,9 +58,15 @@ func TestBrowserConventionWalk(t *testing.T) {
 		VALUES ('Résidence des Lilas', '2026-75-00042', '20267500042', $1::int, $2::int, '75011', 'Paris', '75', '11', '3 rue des Lilas')
 		RETURNING id::text`, bail, adm)
 	progUUID := q(`SELECT uuid::text FROM programmes_programme WHERE id = $1::int`, prog)
-	conv := q(`INSERT INTO conventions_convention (programme_id, statut) VALUES ($1::int, '1. Projet') RETURNING uuid::text`, prog)
-	q(`INSERT INTO programmes_lot (convention_id, financement, nb_logements) SELECT id, 'PLUS', 2 FROM conventions_convention
+	// A complete content (programme.Missing): signataire, end year, and
+	// the two logements of the lot.
+	conv := q(`INSERT INTO conventions_convention (programme_id, statut, adresse, signataire_nom, date_fin_conventionnement)
+		VALUES ($1::int, '1. Projet', '3 rue des Lilas', 'Mme Martin', '2065-06-30') RETURNING uuid::text`, prog)
+	lot := q(`INSERT INTO programmes_lot (convention_id, financement, nb_logements) SELECT id, 'PLUS', 2 FROM conventions_convention
 		WHERE uuid = $1::uuid RETURNING id::text`, conv)
+	q(`INSERT INTO programmes_logement (designation, lot_id, typologie, surface_habitable, surface_annexes, surface_annexes_retenue,
+			surface_utile, loyer_par_metre_carre, coeficient, loyer, import_order)
+		SELECT 'A' || g, $1::int, 'T2', 45, 10, 5, 50, 6, 1, 300, g - 1 FROM generate_series(1, 2) g RETURNING id::text`, lot)
 
 	store, err := storage.NewLocal(t.TempDir())
 	if err != nil {
