@@ -693,15 +693,7 @@ func (c *Content) loadProgrammeRows(ctx context.Context, q Querier) error {
 	if err != nil {
 		return err
 	}
-	for rows.Next() {
-		var x ReferenceCadastrale
-		if err := rows.Scan(&x.ID, &x.UUID, &x.Section, &x.Numero, &x.Lieudit, &x.Surface, &x.Autre); err != nil {
-			rows.Close()
-			return err
-		}
-		c.ReferencesCadastrales = append(c.ReferencesCadastrales, x)
-	}
-	if err := rows.Err(); err != nil {
+	if c.ReferencesCadastrales, err = pgx.CollectRows(rows, pgx.RowToStructByPos[ReferenceCadastrale]); err != nil {
 		return err
 	}
 	rows, err = q.Query(ctx, `SELECT id, uuid, designation, financement, numero_lot
@@ -709,13 +701,6 @@ func (c *Content) loadProgrammeRows(ctx context.Context, q Querier) error {
 	if err != nil {
 		return err
 	}
-	for rows.Next() {
-		var x LogementEDD
-		if err := rows.Scan(&x.ID, &x.UUID, &x.Designation, &x.Financement, &x.NumeroLot); err != nil {
-			rows.Close()
-			return err
-		}
-		c.EDD = append(c.EDD, x)
-	}
-	return rows.Err()
+	c.EDD, err = pgx.CollectRows(rows, pgx.RowToStructByPos[LogementEDD])
+	return err
 }

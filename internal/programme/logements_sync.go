@@ -87,14 +87,8 @@ func logementChanges(d *diff, rows []logementRow, deleted []*storedLogement) {
 // number: delete the absent rows, update the changed ones, insert the
 // new ones.
 func syncLogements(ctx context.Context, tx pgx.Tx, rows []logementRow, deleted []*storedLogement) error {
-	if len(deleted) > 0 {
-		ids := make([]int64, len(deleted))
-		for i, o := range deleted {
-			ids[i] = o.ID
-		}
-		if _, err := tx.Exec(ctx, `DELETE FROM programmes_logement WHERE id = ANY($1)`, ids); err != nil {
-			return err
-		}
+	if err := deleteRows(ctx, tx, "programmes_logement", deleted, func(o *storedLogement) int64 { return o.ID }); err != nil {
+		return err
 	}
 	var upd, ins cols
 	for i := range rows {

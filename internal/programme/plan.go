@@ -102,3 +102,16 @@ func rowLabel(obj, name string) string {
 }
 
 func decimalOf(n int64) decimal.Decimal { return decimal.NewFromInt(n) }
+
+// deleteRows deletes the rows absent from a posted table.
+func deleteRows[T any](ctx context.Context, tx pgx.Tx, table string, rows []T, id func(T) int64) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	ids := make([]int64, len(rows))
+	for i, r := range rows {
+		ids[i] = id(r)
+	}
+	_, err := tx.Exec(ctx, "DELETE FROM "+table+" WHERE id = ANY($1)", ids)
+	return err
+}

@@ -217,11 +217,7 @@ func (p *annexesPlan) write(ctx context.Context, tx pgx.Tx) error {
 			return err
 		}
 	}
-	var del []int64
-	for _, s := range p.deleted {
-		del = append(del, s.ID)
-	}
-	if _, err := tx.Exec(ctx, `DELETE FROM programmes_annexe WHERE id = ANY($1)`, del); err != nil {
+	if err := deleteRows(ctx, tx, "programmes_annexe", p.deleted, func(s *annexeStored) int64 { return s.ID }); err != nil {
 		return err
 	}
 	for _, r := range p.rows {

@@ -200,11 +200,7 @@ func (p *cadastrePlan) write(ctx context.Context, tx pgx.Tx) error {
 		p.vendeur.Encode(), p.acquereur.Encode(), p.refNotaire.Encode(), p.refPub.Encode()); err != nil {
 		return err
 	}
-	var del []int64
-	for _, r := range p.deleted {
-		del = append(del, r.ID)
-	}
-	if _, err := tx.Exec(ctx, `DELETE FROM programmes_referencecadastrale WHERE id = ANY($1)`, del); err != nil {
+	if err := deleteRows(ctx, tx, "programmes_referencecadastrale", p.deleted, func(r ReferenceCadastrale) int64 { return r.ID }); err != nil {
 		return err
 	}
 	for _, r := range p.rows {

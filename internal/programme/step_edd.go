@@ -142,11 +142,7 @@ func (p *eddPlan) write(ctx context.Context, tx pgx.Tx) error {
 		pr.ID, p.vol.Encode(), p.mentionVol, p.cla.Encode(), p.mentionCla, p.sta.Encode()); err != nil {
 		return err
 	}
-	var del []int64
-	for _, r := range p.deleted {
-		del = append(del, r.ID)
-	}
-	if _, err := tx.Exec(ctx, `DELETE FROM programmes_logementedd WHERE id = ANY($1)`, del); err != nil {
+	if err := deleteRows(ctx, tx, "programmes_logementedd", p.deleted, func(r LogementEDD) int64 { return r.ID }); err != nil {
 		return err
 	}
 	for _, r := range p.rows {

@@ -377,11 +377,7 @@ func (p *financementPlan) write(ctx context.Context, tx pgx.Tx) error {
 		p.c.Convention.ID, p.dateFin, p.fondPropre, nullText(p.historique)); err != nil {
 		return err
 	}
-	var del []int64
-	for _, r := range p.deleted {
-		del = append(del, r.ID)
-	}
-	if _, err := tx.Exec(ctx, `DELETE FROM conventions_pret WHERE id = ANY($1)`, del); err != nil {
+	if err := deleteRows(ctx, tx, "conventions_pret", p.deleted, func(r pretRow) int64 { return r.ID }); err != nil {
 		return err
 	}
 	for _, r := range p.rows {

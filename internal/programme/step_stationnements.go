@@ -104,11 +104,7 @@ func (p *stationnementsPlan) changes() []change {
 }
 
 func (p *stationnementsPlan) write(ctx context.Context, tx pgx.Tx) error {
-	var del []int64
-	for _, r := range p.deleted {
-		del = append(del, r.row.ID)
-	}
-	if _, err := tx.Exec(ctx, `DELETE FROM programmes_typestationnement WHERE id = ANY($1)`, del); err != nil {
+	if err := deleteRows(ctx, tx, "programmes_typestationnement", p.deleted, func(r lotRow[Stationnement]) int64 { return r.row.ID }); err != nil {
 		return err
 	}
 	for _, r := range p.rows {
@@ -286,11 +282,7 @@ func (p *collectifPlan) write(ctx context.Context, tx pgx.Tx) error {
 			return err
 		}
 	}
-	var del []int64
-	for _, r := range p.deleted {
-		del = append(del, r.row.ID)
-	}
-	if _, err := tx.Exec(ctx, `DELETE FROM programmes_locauxcollectifs WHERE id = ANY($1)`, del); err != nil {
+	if err := deleteRows(ctx, tx, "programmes_locauxcollectifs", p.deleted, func(r lotRow[LocalCollectif]) int64 { return r.row.ID }); err != nil {
 		return err
 	}
 	for _, r := range p.rows {
