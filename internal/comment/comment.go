@@ -1,7 +1,7 @@
 // Package comment holds the comments instructeurs and bailleurs write on
 // the fields of a convention (spec workflows §5): open, reply, resolve,
-// reopen, close, the summary of open comments, and the set of fields with
-// an OPEN comment, which decides what a bailleur may edit in correction.
+// reopen, close, and the summary of open comments. Whether a comment may
+// be written is decided by convention.Capabilities (ActionComment).
 package comment
 
 import (
@@ -82,7 +82,7 @@ func (c Comment) Label() string { return FieldLabel(c.NomObjet, c.ChampObjet) }
 const (
 	MsgEmpty          = "Le commentaire est vide."
 	MsgTooLong        = "Le commentaire ne doit pas excéder 5000 caractères"
-	MsgNotCommentable = "Les commentaires ne sont possibles que sur une convention en instruction, en correction, à signer ou signée."
+	MsgNotCommentable = convention.MsgNotCommentable
 	MsgNotFound       = "Ce commentaire n'existe pas ou vous n'avez pas les droits pour y accéder."
 	MsgNotAuthor      = "Seul l'auteur d'un commentaire ouvert peut en modifier le texte."
 	MsgCloseInstr     = "Seuls les instructeurs peuvent clore un commentaire."
@@ -132,12 +132,19 @@ func checkMessage(m string) (string, error) {
 // roles may comment, as in the reference; the convention must be in
 // INSTRUCTION, CORRECTION, A_SIGNER or SIGNEE.
 func Open(ctx context.Context, q Querier, s *access.Subject, conventionUUID uuid.UUID, k Key, message string) (*Comment, error) {
-	c, err := conventionFor(ctx, q, s, conventionUUID, access.AddComment)
+	c, err := convention.Load(ctx, q, conventionUUID)
+	if errors.Is(err, convention.ErrNotFound) {
+		return nil, refuse(convention.ReasonScope, convention.MsgNotVisible)
+	}
 	if err != nil {
 		return nil, err
 	}
-	if !c.Statut.In(convention.CommentableStatuts...) {
-		return nil, refuse(convention.ReasonStatut, MsgNotCommentable)
+	capa, err := convention.Capabilities(ctx, q, s, c)
+	if err != nil {
+		return nil, err
+	}
+	if ref := capa.Refusal(convention.ActionComment); ref != nil {
+		return nil, ref
 	}
 	if strings.TrimSpace(k.NomObjet) == "" || strings.TrimSpace(k.ChampObjet) == "" {
 		return nil, &convention.Refusal{Reason: convention.ReasonInput, Field: "object_name", Message: MsgMissingField}
@@ -315,26 +322,4 @@ func OpenSummary(ctx context.Context, q Querier, conventionID int64) (Summary, e
 		return Summary{}, err
 	}
 	return Summary{Count: len(list), Comments: list}, nil
-}
-
-// OpenCommentFields returns the keys of the fields that have at least one
-// OUVERT comment (the reference counted closed ones too), for
-// access.FieldEditable: in correction a bailleur may edit exactly these
-// fields. A comment without target row has the key "nom__champ__".
-func OpenCommentFields(ctx context.Context, q Querier, conventionID int64) (access.OpenComments, error) {
-	rows, err := q.Query(ctx, `SELECT DISTINCT nom_objet, champ_objet, uuid_objet FROM comments_comment
-		WHERE convention_id = $1 AND statut = 'OUVERT'`, conventionID)
-	if err != nil {
-		return nil, fmt.Errorf("lecture des commentaires ouverts : %w", err)
-	}
-	defer rows.Close()
-	out := access.OpenComments{}
-	for rows.Next() {
-		var k Key
-		if err := rows.Scan(&k.NomObjet, &k.ChampObjet, &k.UUIDObjet); err != nil {
-			return nil, err
-		}
-		out[k.String()] = true
-	}
-	return out, rows.Err()
 }

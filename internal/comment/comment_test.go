@@ -98,7 +98,7 @@ func TestCommentLifeCycle(t *testing.T) {
 		t.Errorf("lecteur : %v", err)
 	}
 	// The open fields: programme nom (with and without uuid key).
-	fields, err := OpenCommentFields(ctx, f.pool, f.convID)
+	fields, err := convention.OpenComments(ctx, f.pool, f.convID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -146,14 +146,14 @@ func TestCommentLifeCycle(t *testing.T) {
 		t.Error("clos_le non renseigné")
 	}
 	// Closed comments no longer unlock the field (the reply still does).
-	fields, _ = OpenCommentFields(ctx, f.pool, f.convID)
+	fields, _ = convention.OpenComments(ctx, f.pool, f.convID)
 	if !fields[nom.String()] {
 		t.Error("la réponse ouverte ne compte plus")
 	}
 	if _, err := Resolve(ctx, f.pool, f.bailleur, rep.UUID); err != nil {
 		t.Fatal(err)
 	}
-	fields, _ = OpenCommentFields(ctx, f.pool, f.convID)
+	fields, _ = convention.OpenComments(ctx, f.pool, f.convID)
 	if fields[nom.String()] {
 		t.Error("un champ sans commentaire ouvert reste déverrouillé")
 	}

@@ -56,6 +56,7 @@ type Convention struct {
 	AdministrationNom    string
 	AvenantTypes         []string // names, sorted
 	ParentNumero         string   // the root's numero, for an avenant
+	ParentStatut         Statut   // the root's statut, for an avenant
 }
 
 // IsAvenant reports whether the row is an avenant (parent set).
@@ -159,16 +160,17 @@ SELECT c.id, c.uuid, c.parent_id, COALESCE(c.numero, ''), c.statut, c.cree_par_i
        COALESCE((SELECT array_agg(t.nom ORDER BY t.nom) FROM conventions_convention_avenant_types cat
                  JOIN conventions_avenanttype t ON t.id = cat.avenanttype_id
                  WHERE cat.convention_id = c.id), '{}'),
-       COALESCE((SELECT pc.numero FROM conventions_convention pc WHERE pc.id = c.parent_id), '')
+       COALESCE(pc.numero, ''), COALESCE(pc.statut, '')
 FROM conventions_convention c
 JOIN programmes_programme p ON p.id = c.programme_id
 JOIN bailleurs_bailleur b ON b.id = p.bailleur_id
 LEFT JOIN instructeurs_administration a ON a.id = p.administration_id
+LEFT JOIN conventions_convention pc ON pc.id = c.parent_id
 `
 
 func scanConvention(row pgx.Row) (*Convention, error) {
 	var c Convention
-	var statut string
+	var statut, parentStatut string
 	err := row.Scan(&c.ID, &c.UUID, &c.ParentID, &c.Numero, &statut, &c.CreeParID,
 		&c.CreeParInstructeur, &c.CreeParBailleur,
 		&c.PremiereSoumissionLe, &c.SoumisLe, &c.ValideLe,
@@ -180,14 +182,14 @@ func scanConvention(row pgx.Row) (*Convention, error) {
 		&c.CodeInseeDepartement, &c.Ville,
 		&c.BailleurID, &c.BailleurNom, &c.NatureBailleur,
 		&c.AdministrationID, &c.AdministrationCode, &c.AdministrationNom,
-		&c.AvenantTypes, &c.ParentNumero)
+		&c.AvenantTypes, &c.ParentNumero, &parentStatut)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, ErrNotFound
 	}
 	if err != nil {
 		return nil, fmt.Errorf("lecture de la convention : %w", err)
 	}
-	c.Statut = Statut(statut)
+	c.Statut, c.ParentStatut = Statut(statut), Statut(parentStatut)
 	return &c, nil
 }
 
