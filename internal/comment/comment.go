@@ -63,9 +63,10 @@ func (k Key) String() string {
 
 // Comment is one comment.
 type Comment struct {
-	ID           int64
-	UUID         uuid.UUID
-	ConventionID int64
+	ID             int64
+	UUID           uuid.UUID
+	ConventionID   int64
+	ConventionUUID uuid.UUID
 	Key
 	UserID     int64
 	UserName   string
@@ -172,15 +173,16 @@ func Reply(ctx context.Context, q Querier, s *access.Subject, commentUUID uuid.U
 	return Open(ctx, q, s, c.UUID, parent.Key, message)
 }
 
-const selectComment = `SELECT cm.id, cm.uuid, cm.convention_id, cm.nom_objet, cm.champ_objet, cm.uuid_objet,
+const selectComment = `SELECT cm.id, cm.uuid, cm.convention_id, cv.uuid, cm.nom_objet, cm.champ_objet, cm.uuid_objet,
 	cm.user_id, COALESCE(NULLIF(trim(u.first_name || ' ' || u.last_name), ''), u.username),
 	COALESCE(cm.message, ''), cm.statut, cm.cree_le, cm.mis_a_jour_le
-FROM comments_comment cm JOIN users_user u ON u.id = cm.user_id `
+FROM comments_comment cm JOIN users_user u ON u.id = cm.user_id
+JOIN conventions_convention cv ON cv.id = cm.convention_id `
 
 func scan(r pgx.Row) (*Comment, error) {
 	var c Comment
 	var st string
-	err := r.Scan(&c.ID, &c.UUID, &c.ConventionID, &c.NomObjet, &c.ChampObjet, &c.UUIDObjet,
+	err := r.Scan(&c.ID, &c.UUID, &c.ConventionID, &c.ConventionUUID, &c.NomObjet, &c.ChampObjet, &c.UUIDObjet,
 		&c.UserID, &c.UserName, &c.Message, &st, &c.CreeLe, &c.MisAJourLe)
 	c.Statut = Statut(st)
 	return &c, err
@@ -192,6 +194,24 @@ func get(ctx context.Context, q Querier, id int64) (*Comment, error) {
 		return nil, fmt.Errorf("lecture du commentaire : %w", err)
 	}
 	return c, nil
+}
+
+// VisibleConventionOf returns the uuid of the convention of the comment
+// when the subject sees it (false otherwise, the comment's existence
+// included).
+func VisibleConventionOf(ctx context.Context, q Querier, s *access.Subject, commentUUID uuid.UUID) (uuid.UUID, bool, error) {
+	var a access.Args
+	sql := `SELECT c.uuid FROM comments_comment cm JOIN conventions_convention c ON c.id = cm.convention_id
+		JOIN programmes_programme p ON p.id = c.programme_id WHERE cm.uuid = ` + a.Add(commentUUID) + ` AND ` + access.ConventionScope(s, &a)
+	var u uuid.UUID
+	err := q.QueryRow(ctx, sql, a.Values()...).Scan(&u)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return uuid.Nil, false, nil
+	}
+	if err != nil {
+		return uuid.Nil, false, fmt.Errorf("lecture de la convention du commentaire : %w", err)
+	}
+	return u, true, nil
 }
 
 // load reads a comment and checks the subject's access to its convention.
@@ -243,15 +263,8 @@ func SetStatut(ctx context.Context, q Querier, s *access.Subject, id uuid.UUID, 
 	if err != nil {
 		return nil, err
 	}
-	switch {
-	case cm.Statut == Clos:
-		return nil, refuse(convention.ReasonStatut, MsgAlreadyClosed)
-	case to == Clos && !s.InstructeurSide():
-		return nil, refuse(convention.ReasonRole, MsgCloseInstr)
-	case to == Resolu && cm.Statut != Ouvert, to == Ouvert && cm.Statut != Resolu:
-		return nil, refuse(convention.ReasonStatut, MsgBadTransition)
-	case to != Ouvert && to != Resolu && to != Clos:
-		return nil, refuse(convention.ReasonInput, MsgBadTransition)
+	if err := cm.moveRefusal(s, to); err != nil {
+		return nil, err
 	}
 	_, err = q.Exec(ctx, `UPDATE comments_comment SET statut = $2::text,
 		resolu_le = CASE WHEN $2::text = 'RESOLU' THEN now() WHEN $2::text = 'OUVERT' THEN NULL ELSE resolu_le END,
@@ -261,6 +274,26 @@ func SetStatut(ctx context.Context, q Querier, s *access.Subject, id uuid.UUID, 
 		return nil, fmt.Errorf("changement de statut du commentaire : %w", err)
 	}
 	return get(ctx, q, cm.ID)
+}
+
+// CanMove reports whether s may move the comment to statut to now (the
+// buttons of the comment widget; SetStatut also checks the scope).
+func (c *Comment) CanMove(s *access.Subject, to Statut) bool {
+	return access.Can(s, access.ChangeComment) && c.moveRefusal(s, to) == nil
+}
+
+func (c *Comment) moveRefusal(s *access.Subject, to Statut) error {
+	switch {
+	case c.Statut == Clos:
+		return refuse(convention.ReasonStatut, MsgAlreadyClosed)
+	case to == Clos && !s.InstructeurSide():
+		return refuse(convention.ReasonRole, MsgCloseInstr)
+	case to == Resolu && c.Statut != Ouvert, to == Ouvert && c.Statut != Resolu:
+		return refuse(convention.ReasonStatut, MsgBadTransition)
+	case to != Ouvert && to != Resolu && to != Clos:
+		return refuse(convention.ReasonInput, MsgBadTransition)
+	}
+	return nil
 }
 
 // Resolve, Reopen and Close are SetStatut shortcuts.

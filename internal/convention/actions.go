@@ -196,6 +196,22 @@ func Sign(ctx context.Context, tx pgx.Tx, s *access.Subject, id uuid.UUID, date 
 	return finish(ctx, tx, c, c.Statut, nil, FlashSigned(date))
 }
 
+// RecordSignatureDate is the date step after a deposit: Sign for an
+// A_SIGNER convention, SetSignatureDate for a signed one.
+func RecordSignatureDate(ctx context.Context, tx pgx.Tx, s *access.Subject, id uuid.UUID, date time.Time) (*Result, error) {
+	c, err := lockByUUID(ctx, tx, id)
+	if err == ErrNotFound {
+		return nil, refuse(ReasonScope, MsgNotVisible)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if c.Statut == ASigner {
+		return Sign(ctx, tx, s, id, date)
+	}
+	return SetSignatureDate(ctx, tx, s, id, date)
+}
+
 // SetSignatureDate changes the signature date of a signed convention
 // (post_action date editor, or after depositing a new signed version);
 // the statut does not change, so no history row.

@@ -57,6 +57,7 @@ type Convention struct {
 	AvenantTypes         []string // names, sorted
 	ParentNumero         string   // the root's numero, for an avenant
 	ParentStatut         Statut   // the root's statut, for an avenant
+	ParentUUID           uuid.UUID
 }
 
 // IsAvenant reports whether the row is an avenant (parent set).
@@ -90,6 +91,14 @@ func (c *Convention) Kind() string {
 		return "avenant"
 	}
 	return "convention"
+}
+
+// RootUUID is the uuid of the convention the row belongs to.
+func (c *Convention) RootUUID() uuid.UUID {
+	if c.ParentID != nil {
+		return c.ParentUUID
+	}
+	return c.UUID
 }
 
 // RootID is the id of the convention the row belongs to (itself for a
@@ -160,7 +169,7 @@ SELECT c.id, c.uuid, c.parent_id, COALESCE(c.numero, ''), c.statut, c.cree_par_i
        COALESCE((SELECT array_agg(t.nom ORDER BY t.nom) FROM conventions_convention_avenant_types cat
                  JOIN conventions_avenanttype t ON t.id = cat.avenanttype_id
                  WHERE cat.convention_id = c.id), '{}'),
-       COALESCE(pc.numero, ''), COALESCE(pc.statut, '')
+       COALESCE(pc.numero, ''), COALESCE(pc.statut, ''), pc.uuid
 FROM conventions_convention c
 JOIN programmes_programme p ON p.id = c.programme_id
 JOIN bailleurs_bailleur b ON b.id = p.bailleur_id
@@ -171,6 +180,7 @@ LEFT JOIN conventions_convention pc ON pc.id = c.parent_id
 func scanConvention(row pgx.Row) (*Convention, error) {
 	var c Convention
 	var statut, parentStatut string
+	var parentUUID *uuid.UUID
 	err := row.Scan(&c.ID, &c.UUID, &c.ParentID, &c.Numero, &statut, &c.CreeParID,
 		&c.CreeParInstructeur, &c.CreeParBailleur,
 		&c.PremiereSoumissionLe, &c.SoumisLe, &c.ValideLe,
@@ -182,7 +192,7 @@ func scanConvention(row pgx.Row) (*Convention, error) {
 		&c.CodeInseeDepartement, &c.Ville,
 		&c.BailleurID, &c.BailleurNom, &c.NatureBailleur,
 		&c.AdministrationID, &c.AdministrationCode, &c.AdministrationNom,
-		&c.AvenantTypes, &c.ParentNumero, &parentStatut)
+		&c.AvenantTypes, &c.ParentNumero, &parentStatut, &parentUUID)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, ErrNotFound
 	}
@@ -190,6 +200,9 @@ func scanConvention(row pgx.Row) (*Convention, error) {
 		return nil, fmt.Errorf("lecture de la convention : %w", err)
 	}
 	c.Statut, c.ParentStatut = Statut(statut), Statut(parentStatut)
+	if parentUUID != nil {
+		c.ParentUUID = *parentUUID
+	}
 	return &c, nil
 }
 

@@ -209,26 +209,6 @@ func parentIncomplete(ctx context.Context, q Querier, c *Convention) (bool, erro
 	return incomplete, nil
 }
 
-// Allowed lists the actions s may perform now on c (for the buttons of
-// the pages). Each one would still be checked again when posted.
-func Allowed(ctx context.Context, q Querier, s *access.Subject, c *Convention) ([]Action, error) {
-	k, err := Capabilities(ctx, q, s, c)
-	if err != nil {
-		return nil, err
-	}
-	return k.Allowed(), nil
-}
-
-// Check tells whether s may perform a on the convention now, with the
-// French reason when not (nil: allowed).
-func Check(ctx context.Context, q Querier, s *access.Subject, c *Convention, a Action) error {
-	k, err := Capabilities(ctx, q, s, c)
-	if err != nil {
-		return err
-	}
-	return k.err(a)
-}
-
 // lockFor locks the convention, computes the capability of s on it in the
 // transaction and returns them when action a is allowed.
 func lockFor(ctx context.Context, tx pgx.Tx, s *access.Subject, id uuid.UUID, a Action) (*Convention, *Capability, error) {
