@@ -160,19 +160,6 @@ func (k *Capability) known(a Action) bool {
 	return ok
 }
 
-// Allowed lists the allowed transitions and operations, in table order.
-func (k *Capability) Allowed() []Action {
-	var out []Action
-	for _, list := range [][]Rule{Rules, Operations} {
-		for _, r := range list {
-			if k.Can(r.Action) {
-				out = append(out, r.Action)
-			}
-		}
-	}
-	return out
-}
-
 // Editable reports whether the whole form may be edited now
 // (access.ConventionEditable, within the scope and with the change
 // permission).

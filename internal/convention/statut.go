@@ -111,6 +111,10 @@ func (s Statut) IsCompleted() bool { return s.In(CompletedStatuts...) }
 // IsValidated: the UI's display_is_validated.
 func (s Statut) IsValidated() bool { return s.In(ValidatedStatuts...) }
 
+// InInstruction: INSTRUCTION or CORRECTION, while the instructeur and the
+// bailleur exchange (the open comments are listed).
+func (s Statut) InInstruction() bool { return s == Instruction || s == Correction }
+
 // HasOverview: the convention opens on its overview (post_action) from a
 // list, and its pages link to it; before signature, on its récapitulatif.
 func (s Statut) HasOverview() bool { return s.In(overviewStatuts...) }

@@ -174,7 +174,7 @@ func (c *conventions) buildRecap(r *http.Request, confirm string) (*recapView, e
 		v.Banner = fmt.Sprintf("%s %s signé%s le %s.", strings.ToUpper(conv.Kind()[:1])+conv.Kind()[1:],
 			numeroOr(conv.Numero, ""), accordOf(conv), fr.DateLong(*conv.TeleversementSigneeLe))
 	}
-	if conv.Statut.In(convention.Instruction, convention.Correction) {
+	if conv.Statut.InInstruction() {
 		v.ShowOpen = true
 		if v.OpenComments, err = comment.OpenSummary(ctx, q, conv.ID); err != nil {
 			return nil, err
