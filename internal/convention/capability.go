@@ -92,7 +92,7 @@ func Capabilities(ctx context.Context, q Querier, s *access.Subject, c *Conventi
 	if err := k.loadScope(ctx, q); err != nil {
 		return nil, err
 	}
-	if k.visible && (k.rootStatut().IsCompleted() || c.IsAvenant() && c.Statut == Annulee) {
+	if (k.visible || k.rootVisible) && (k.rootStatut().IsCompleted() || c.IsAvenant() && c.Statut == Annulee) {
 		ongoing, err := OngoingAvenant(ctx, q, c.RootID())
 		if err != nil {
 			return nil, err

@@ -282,6 +282,13 @@ func TestWritesObeyCapability(t *testing.T) {
 			_, err := RegisterPublicationFile(ctx, tx, st, s, c.UUID, pdf())
 			return err
 		},
+		ActionCancelPublished: func(ctx context.Context, tx pgx.Tx, s *access.Subject, c *Convention) error {
+			_, err := CancelPublicationFile(ctx, tx, st, s, c.UUID)
+			return err
+		},
+		ActionSetType1and2: func(ctx context.Context, tx pgx.Tx, s *access.Subject, c *Convention) error {
+			return SetType1and2(ctx, tx, s, c.UUID, Type1and2{Value: Type2, Options: [8]bool{true}})
+		},
 		ActionCreateAvenant: func(ctx context.Context, tx pgx.Tx, s *access.Subject, c *Convention) error {
 			res, err := CreateAvenant(ctx, tx, s, c.UUID, "")
 			if err == nil && !res.Created {
@@ -312,47 +319,52 @@ func TestWritesObeyCapability(t *testing.T) {
 	}
 	subjects := w.subjects()
 	families := []string{"convention", "avenant", "dénonciation", "résiliation"}
+	// A foyer of an HLM, and ordinary logements of a non-HLM bailleur
+	// (Type I/II to choose).
+	kinds := []conv{{nature: "AUTRE"}, {nature: "LOGEMENTSORDINAIRES", bailleur: w.assoc}}
 	checked := 0
 	for _, stt := range Statuts {
 		for _, fam := range families {
-			w.inTx(t, func(ctx context.Context, tx pgx.Tx) {
-				c := w.makeConvention(t, ctx, tx, conv{statut: stt, nature: "AUTRE", signed: true, numero: "75.D.20.0001",
-					creePar: w.bailleurUser})
-				if fam != "convention" {
-					types := map[string][]string{"avenant": {TypeDuree}, "dénonciation": {TypeDenonciation}, "résiliation": {TypeResiliation}}[fam]
-					root := w.makeConvention(t, ctx, tx, conv{statut: Signee, nature: "AUTRE", numero: "75.D.20.0002", signed: true})
-					d := time.Date(2030, 6, 30, 0, 0, 0, 0, time.UTC)
-					c = w.makeConvention(t, ctx, tx, conv{statut: stt, nature: "AUTRE", parent: root.ID, types: types, signed: true,
-						creePar: w.instructeurUser, dateDenonciation: &d, dateResiliation: &d})
-				}
-				for a, write := range writes {
-					for name, s := range subjects {
-						label := fmt.Sprintf("%s/%s/%s/%s", a, stt.Name(), fam, name)
-						k := capabilities(t, ctx, tx, s, c)
-						want := k.Refusal(a)
-						sp, err := tx.Begin(ctx)
-						if err != nil {
-							t.Fatal(err)
-						}
-						got := write(ctx, sp, s, c)
-						if err := sp.Rollback(ctx); err != nil {
-							t.Fatal(err)
-						}
-						checked++
-						ref, isRefusal := AsRefusal(got)
-						switch {
-						case got != nil && !isRefusal:
-							t.Errorf("%s : erreur technique %v", label, got)
-						case want == nil && got != nil && ref.Reason != ReasonInput && ref.Reason != ReasonPrecondition:
-							t.Errorf("%s : la capacité autorise, l'écriture refuse : %s", label, ref.Message)
-						case want != nil && got == nil:
-							t.Errorf("%s : la capacité refuse (%s), l'écriture accepte", label, want.Message)
-						case want != nil && ref.Message != want.Message:
-							t.Errorf("%s : refus %q, la capacité dit %q", label, ref.Message, want.Message)
+			for _, kind := range kinds {
+				w.inTx(t, func(ctx context.Context, tx pgx.Tx) {
+					c := w.makeConvention(t, ctx, tx, conv{statut: stt, nature: kind.nature, bailleur: kind.bailleur, signed: true, numero: "75.D.20.0001",
+						creePar: w.bailleurUser})
+					if fam != "convention" {
+						types := map[string][]string{"avenant": {TypeDuree}, "dénonciation": {TypeDenonciation}, "résiliation": {TypeResiliation}}[fam]
+						root := w.makeConvention(t, ctx, tx, conv{statut: Signee, nature: kind.nature, bailleur: kind.bailleur, numero: "75.D.20.0002", signed: true})
+						d := time.Date(2030, 6, 30, 0, 0, 0, 0, time.UTC)
+						c = w.makeConvention(t, ctx, tx, conv{statut: stt, nature: kind.nature, bailleur: kind.bailleur, parent: root.ID, types: types, signed: true,
+							creePar: w.instructeurUser, dateDenonciation: &d, dateResiliation: &d})
+					}
+					for a, write := range writes {
+						for name, s := range subjects {
+							label := fmt.Sprintf("%s/%s/%s/%s/%s", a, stt.Name(), fam, kind.nature, name)
+							k := capabilities(t, ctx, tx, s, c)
+							want := k.Refusal(a)
+							sp, err := tx.Begin(ctx)
+							if err != nil {
+								t.Fatal(err)
+							}
+							got := write(ctx, sp, s, c)
+							if err := sp.Rollback(ctx); err != nil {
+								t.Fatal(err)
+							}
+							checked++
+							ref, isRefusal := AsRefusal(got)
+							switch {
+							case got != nil && !isRefusal:
+								t.Errorf("%s : erreur technique %v", label, got)
+							case want == nil && got != nil && ref.Reason != ReasonInput && ref.Reason != ReasonPrecondition:
+								t.Errorf("%s : la capacité autorise, l'écriture refuse : %s", label, ref.Message)
+							case want != nil && got == nil:
+								t.Errorf("%s : la capacité refuse (%s), l'écriture accepte", label, want.Message)
+							case want != nil && ref.Message != want.Message:
+								t.Errorf("%s : refus %q, la capacité dit %q", label, ref.Message, want.Message)
+							}
 						}
 					}
-				}
-			})
+				})
+			}
 		}
 	}
 	t.Logf("%d écritures comparées", checked)
