@@ -1,7 +1,7 @@
 // Package comment holds the comments instructeurs and bailleurs write on
 // the fields of a convention (spec workflows §5): open, reply, resolve,
-// reopen, close, the summary of open comments, and the set of fields with
-// an OPEN comment, which decides what a bailleur may edit in correction.
+// reopen, close, and the summary of open comments. Whether a comment may
+// be written is decided by convention.Capabilities (ActionComment).
 package comment
 
 import (
@@ -63,9 +63,10 @@ func (k Key) String() string {
 
 // Comment is one comment.
 type Comment struct {
-	ID           int64
-	UUID         uuid.UUID
-	ConventionID int64
+	ID             int64
+	UUID           uuid.UUID
+	ConventionID   int64
+	ConventionUUID uuid.UUID
 	Key
 	UserID     int64
 	UserName   string
@@ -82,7 +83,7 @@ func (c Comment) Label() string { return FieldLabel(c.NomObjet, c.ChampObjet) }
 const (
 	MsgEmpty          = "Le commentaire est vide."
 	MsgTooLong        = "Le commentaire ne doit pas excéder 5000 caractères"
-	MsgNotCommentable = "Les commentaires ne sont possibles que sur une convention en instruction, en correction, à signer ou signée."
+	MsgNotCommentable = convention.MsgNotCommentable
 	MsgNotFound       = "Ce commentaire n'existe pas ou vous n'avez pas les droits pour y accéder."
 	MsgNotAuthor      = "Seul l'auteur d'un commentaire ouvert peut en modifier le texte."
 	MsgCloseInstr     = "Seuls les instructeurs peuvent clore un commentaire."
@@ -132,12 +133,19 @@ func checkMessage(m string) (string, error) {
 // roles may comment, as in the reference; the convention must be in
 // INSTRUCTION, CORRECTION, A_SIGNER or SIGNEE.
 func Open(ctx context.Context, q Querier, s *access.Subject, conventionUUID uuid.UUID, k Key, message string) (*Comment, error) {
-	c, err := conventionFor(ctx, q, s, conventionUUID, access.AddComment)
+	c, err := convention.Load(ctx, q, conventionUUID)
+	if errors.Is(err, convention.ErrNotFound) {
+		return nil, refuse(convention.ReasonScope, convention.MsgNotVisible)
+	}
 	if err != nil {
 		return nil, err
 	}
-	if !c.Statut.In(convention.CommentableStatuts...) {
-		return nil, refuse(convention.ReasonStatut, MsgNotCommentable)
+	capa, err := convention.Capabilities(ctx, q, s, c)
+	if err != nil {
+		return nil, err
+	}
+	if ref := capa.Refusal(convention.ActionComment); ref != nil {
+		return nil, ref
 	}
 	if strings.TrimSpace(k.NomObjet) == "" || strings.TrimSpace(k.ChampObjet) == "" {
 		return nil, &convention.Refusal{Reason: convention.ReasonInput, Field: "object_name", Message: MsgMissingField}
@@ -165,15 +173,16 @@ func Reply(ctx context.Context, q Querier, s *access.Subject, commentUUID uuid.U
 	return Open(ctx, q, s, c.UUID, parent.Key, message)
 }
 
-const selectComment = `SELECT cm.id, cm.uuid, cm.convention_id, cm.nom_objet, cm.champ_objet, cm.uuid_objet,
+const selectComment = `SELECT cm.id, cm.uuid, cm.convention_id, cv.uuid, cm.nom_objet, cm.champ_objet, cm.uuid_objet,
 	cm.user_id, COALESCE(NULLIF(trim(u.first_name || ' ' || u.last_name), ''), u.username),
 	COALESCE(cm.message, ''), cm.statut, cm.cree_le, cm.mis_a_jour_le
-FROM comments_comment cm JOIN users_user u ON u.id = cm.user_id `
+FROM comments_comment cm JOIN users_user u ON u.id = cm.user_id
+JOIN conventions_convention cv ON cv.id = cm.convention_id `
 
 func scan(r pgx.Row) (*Comment, error) {
 	var c Comment
 	var st string
-	err := r.Scan(&c.ID, &c.UUID, &c.ConventionID, &c.NomObjet, &c.ChampObjet, &c.UUIDObjet,
+	err := r.Scan(&c.ID, &c.UUID, &c.ConventionID, &c.ConventionUUID, &c.NomObjet, &c.ChampObjet, &c.UUIDObjet,
 		&c.UserID, &c.UserName, &c.Message, &st, &c.CreeLe, &c.MisAJourLe)
 	c.Statut = Statut(st)
 	return &c, err
@@ -185,6 +194,24 @@ func get(ctx context.Context, q Querier, id int64) (*Comment, error) {
 		return nil, fmt.Errorf("lecture du commentaire : %w", err)
 	}
 	return c, nil
+}
+
+// VisibleConventionOf returns the uuid of the convention of the comment
+// when the subject sees it (false otherwise, the comment's existence
+// included).
+func VisibleConventionOf(ctx context.Context, q Querier, s *access.Subject, commentUUID uuid.UUID) (uuid.UUID, bool, error) {
+	var a access.Args
+	sql := `SELECT c.uuid FROM comments_comment cm JOIN conventions_convention c ON c.id = cm.convention_id
+		JOIN programmes_programme p ON p.id = c.programme_id WHERE cm.uuid = ` + a.Add(commentUUID) + ` AND ` + access.ConventionScope(s, &a)
+	var u uuid.UUID
+	err := q.QueryRow(ctx, sql, a.Values()...).Scan(&u)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return uuid.Nil, false, nil
+	}
+	if err != nil {
+		return uuid.Nil, false, fmt.Errorf("lecture de la convention du commentaire : %w", err)
+	}
+	return u, true, nil
 }
 
 // load reads a comment and checks the subject's access to its convention.
@@ -236,15 +263,8 @@ func SetStatut(ctx context.Context, q Querier, s *access.Subject, id uuid.UUID, 
 	if err != nil {
 		return nil, err
 	}
-	switch {
-	case cm.Statut == Clos:
-		return nil, refuse(convention.ReasonStatut, MsgAlreadyClosed)
-	case to == Clos && !s.InstructeurSide():
-		return nil, refuse(convention.ReasonRole, MsgCloseInstr)
-	case to == Resolu && cm.Statut != Ouvert, to == Ouvert && cm.Statut != Resolu:
-		return nil, refuse(convention.ReasonStatut, MsgBadTransition)
-	case to != Ouvert && to != Resolu && to != Clos:
-		return nil, refuse(convention.ReasonInput, MsgBadTransition)
+	if err := cm.moveRefusal(s, to); err != nil {
+		return nil, err
 	}
 	_, err = q.Exec(ctx, `UPDATE comments_comment SET statut = $2::text,
 		resolu_le = CASE WHEN $2::text = 'RESOLU' THEN now() WHEN $2::text = 'OUVERT' THEN NULL ELSE resolu_le END,
@@ -254,6 +274,26 @@ func SetStatut(ctx context.Context, q Querier, s *access.Subject, id uuid.UUID, 
 		return nil, fmt.Errorf("changement de statut du commentaire : %w", err)
 	}
 	return get(ctx, q, cm.ID)
+}
+
+// CanMove reports whether s may move the comment to statut to now (the
+// buttons of the comment widget; SetStatut also checks the scope).
+func (c *Comment) CanMove(s *access.Subject, to Statut) bool {
+	return access.Can(s, access.ChangeComment) && c.moveRefusal(s, to) == nil
+}
+
+func (c *Comment) moveRefusal(s *access.Subject, to Statut) error {
+	switch {
+	case c.Statut == Clos:
+		return refuse(convention.ReasonStatut, MsgAlreadyClosed)
+	case to == Clos && !s.InstructeurSide():
+		return refuse(convention.ReasonRole, MsgCloseInstr)
+	case to == Resolu && c.Statut != Ouvert, to == Ouvert && c.Statut != Resolu:
+		return refuse(convention.ReasonStatut, MsgBadTransition)
+	case to != Ouvert && to != Resolu && to != Clos:
+		return refuse(convention.ReasonInput, MsgBadTransition)
+	}
+	return nil
 }
 
 // Resolve, Reopen and Close are SetStatut shortcuts.
@@ -315,26 +355,4 @@ func OpenSummary(ctx context.Context, q Querier, conventionID int64) (Summary, e
 		return Summary{}, err
 	}
 	return Summary{Count: len(list), Comments: list}, nil
-}
-
-// OpenCommentFields returns the keys of the fields that have at least one
-// OUVERT comment (the reference counted closed ones too), for
-// access.FieldEditable: in correction a bailleur may edit exactly these
-// fields. A comment without target row has the key "nom__champ__".
-func OpenCommentFields(ctx context.Context, q Querier, conventionID int64) (access.OpenComments, error) {
-	rows, err := q.Query(ctx, `SELECT DISTINCT nom_objet, champ_objet, uuid_objet FROM comments_comment
-		WHERE convention_id = $1 AND statut = 'OUVERT'`, conventionID)
-	if err != nil {
-		return nil, fmt.Errorf("lecture des commentaires ouverts : %w", err)
-	}
-	defer rows.Close()
-	out := access.OpenComments{}
-	for rows.Next() {
-		var k Key
-		if err := rows.Scan(&k.NomObjet, &k.ChampObjet, &k.UUIDObjet); err != nil {
-			return nil, err
-		}
-		out[k.String()] = true
-	}
-	return out, rows.Err()
 }

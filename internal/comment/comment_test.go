@@ -98,7 +98,7 @@ func TestCommentLifeCycle(t *testing.T) {
 		t.Errorf("lecteur : %v", err)
 	}
 	// The open fields: programme nom (with and without uuid key).
-	fields, err := OpenCommentFields(ctx, f.pool, f.convID)
+	fields, err := convention.OpenComments(ctx, f.pool, f.convID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -146,14 +146,14 @@ func TestCommentLifeCycle(t *testing.T) {
 		t.Error("clos_le non renseigné")
 	}
 	// Closed comments no longer unlock the field (the reply still does).
-	fields, _ = OpenCommentFields(ctx, f.pool, f.convID)
+	fields, _ = convention.OpenComments(ctx, f.pool, f.convID)
 	if !fields[nom.String()] {
 		t.Error("la réponse ouverte ne compte plus")
 	}
 	if _, err := Resolve(ctx, f.pool, f.bailleur, rep.UUID); err != nil {
 		t.Fatal(err)
 	}
-	fields, _ = OpenCommentFields(ctx, f.pool, f.convID)
+	fields, _ = convention.OpenComments(ctx, f.pool, f.convID)
 	if fields[nom.String()] {
 		t.Error("un champ sans commentaire ouvert reste déverrouillé")
 	}
@@ -186,5 +186,46 @@ func TestCommentRefusals(t *testing.T) {
 	refused(t, err, MsgMissingField)
 	if FieldLabel("logement", "uuid") != "Tableau des logements en surface utile avec loyers" || FieldLabel("x", "y") != "X : y" {
 		t.Error("libellés")
+	}
+}
+
+// TestOpenObeysCapability: a comment is accepted exactly when the
+// convention's capability allows ActionComment, with its refusal.
+func TestOpenObeysCapability(t *testing.T) {
+	f := setup(t, convention.Projet)
+	ctx := context.Background()
+	k := Key{NomObjet: "programme", ChampObjet: "nom", UUIDObjet: &f.progUUID}
+	subjects := map[string]*access.Subject{"bailleur": f.bailleur, "instructeur": f.instr, "lecteur": f.lecteur, "anonyme": {}}
+	allowed := 0
+	for _, st := range convention.Statuts {
+		if _, err := f.pool.Exec(ctx, `UPDATE conventions_convention SET statut = $2 WHERE id = $1`, f.convID, string(st)); err != nil {
+			t.Fatal(err)
+		}
+		c, err := convention.LoadByID(ctx, f.pool, f.convID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for name, s := range subjects {
+			capa, err := convention.Capabilities(ctx, f.pool, s, c)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := capa.Refusal(convention.ActionComment)
+			_, err = Open(ctx, f.pool, s, f.conv, k, "À revoir")
+			switch {
+			case want == nil && err != nil:
+				t.Errorf("%s/%s : la capacité autorise, Open refuse : %v", st.Name(), name, err)
+			case want == nil:
+				allowed++
+			case err == nil:
+				t.Errorf("%s/%s : la capacité refuse (%s), Open accepte", st.Name(), name, want.Message)
+			default:
+				refused(t, err, want.Message)
+			}
+		}
+	}
+	// Three subjects in the four commentable statuts.
+	if allowed != 12 {
+		t.Errorf("%d commentaires acceptés, 12 attendus", allowed)
 	}
 }

@@ -214,11 +214,27 @@ func Sign(ctx context.Context, tx pgx.Tx, s *access.Subject, id uuid.UUID, date 
 	return finish(ctx, tx, c, c.Statut, nil, FlashSigned(date))
 }
 
+// RecordSignatureDate is the date step after a deposit: Sign for an
+// A_SIGNER convention, SetSignatureDate for a signed one.
+func RecordSignatureDate(ctx context.Context, tx pgx.Tx, s *access.Subject, id uuid.UUID, date time.Time) (*Result, error) {
+	c, err := lockByUUID(ctx, tx, id)
+	if err == ErrNotFound {
+		return nil, refuse(ReasonScope, MsgNotVisible)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if c.Statut == ASigner {
+		return Sign(ctx, tx, s, id, date)
+	}
+	return SetSignatureDate(ctx, tx, s, id, date)
+}
+
 // SetSignatureDate changes the signature date of a signed convention
 // (post_action date editor, or after depositing a new signed version);
 // the statut does not change, so no history row.
 func SetSignatureDate(ctx context.Context, tx pgx.Tx, s *access.Subject, id uuid.UUID, date time.Time) (*Result, error) {
-	c, err := lockForEdit(ctx, tx, s, id, PermChange, WhoAny, "modifier la date de signature", CompletedStatuts)
+	c, _, err := lockFor(ctx, tx, s, id, ActionSetSignatureDate)
 	if err != nil {
 		return nil, err
 	}
@@ -230,26 +246,6 @@ func SetSignatureDate(ctx context.Context, tx pgx.Tx, s *access.Subject, id uuid
 		return nil, fmt.Errorf("date de signature : %w", err)
 	}
 	return finish(ctx, tx, c, c.Statut, nil, FlashSigned(date))
-}
-
-// lockForEdit locks the convention and checks scope, permission, kind of
-// user and statut for an operation that is not a transition.
-func lockForEdit(ctx context.Context, tx pgx.Tx, s *access.Subject, id uuid.UUID, perm access.Permission, who Who, verb string, statuts []Statut) (*Convention, error) {
-	c, err := lockByUUID(ctx, tx, id)
-	if err == ErrNotFound {
-		return nil, refuse(ReasonScope, MsgNotVisible)
-	}
-	if err != nil {
-		return nil, err
-	}
-	r := Rule{Verb: verb, From: statuts, Who: who, Perm: perm}
-	if err := checkSubject(ctx, tx, s, c, r); err != nil {
-		return nil, err
-	}
-	if !r.fromAllowed(c) {
-		return nil, refuse(ReasonStatut, MsgWrongStatut(r, c))
-	}
-	return c, nil
 }
 
 // SendToPublication is T7 (instructeur): SIGNEE → PUBLICATION_EN_COURS,

@@ -1,10 +1,6 @@
 package convention
 
-import (
-	"context"
-
-	"github.com/MTES-MCT/apilos-go/internal/access"
-)
+import "github.com/MTES-MCT/apilos-go/internal/access"
 
 // Permissions of the actions (the reference's codenames).
 const (
@@ -26,20 +22,16 @@ const (
 	// WhoInstructeur: the State's side (instructeurs, administrateurs,
 	// staff and superusers).
 	WhoInstructeur
+	// WhoPermHolder: whoever holds the permission (partenaires too).
+	WhoPermHolder
 )
 
-// The kind predicates and permissions come from the access module; this
-// file is the only place the convention rules read them.
+// The kind predicates and permissions come from the access module (the
+// editability rules too, read by capability.go).
 func isInstructeur(s *access.Subject) bool { return s.InstructeurSide() }
 func isBailleur(s *access.Subject) bool    { return s.BailleurSide() }
 func hasPerm(s *access.Subject, p access.Permission) bool {
 	return access.Can(s, p)
-}
-
-// visible reports whether the convention is in the subject's scope.
-func visible(ctx context.Context, q Querier, s *access.Subject, c *Convention) (bool, error) {
-	_, vis, err := access.CanOnConvention(ctx, q, s, access.ViewConvention, c.ID)
-	return vis, err
 }
 
 func (w Who) allows(s *access.Subject) bool {
@@ -48,6 +40,8 @@ func (w Who) allows(s *access.Subject) bool {
 		return isBailleur(s)
 	case WhoInstructeur:
 		return isInstructeur(s)
+	case WhoPermHolder:
+		return true
 	}
 	return isBailleur(s) || isInstructeur(s)
 }

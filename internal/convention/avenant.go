@@ -96,23 +96,20 @@ func CreateAvenant(ctx context.Context, tx pgx.Tx, s *access.Subject, id uuid.UU
 	if err != nil {
 		return nil, err
 	}
-	r := Rule{Verb: "créer un avenant", Who: WhoAny, Perm: PermAdd}
-	if err := checkSubject(ctx, tx, s, root, r); err != nil {
+	k, err := Capabilities(ctx, tx, s, root)
+	if err != nil {
 		return nil, err
+	}
+	ref := k.Refusal(ActionCreateAvenant)
+	if ref != nil && ref != refusalOngoing {
+		return nil, ref
 	}
 	typeID, err := avenantTypeID(ctx, tx, typeNom)
 	if err != nil {
 		return nil, err
 	}
-	ongoing, err := OngoingAvenant(ctx, tx, root.ID)
-	if err != nil {
-		return nil, err
-	}
-	if ongoing != nil {
-		return &AvenantResult{Avenant: ongoing}, nil
-	}
-	if !root.Statut.IsCompleted() {
-		return nil, refuse(ReasonStatut, MsgAvenantNeedsSigned)
+	if ref == refusalOngoing {
+		return &AvenantResult{Avenant: k.Ongoing}, nil
 	}
 	source, err := LastVersion(ctx, tx, root.ID, 0)
 	if err != nil {
@@ -240,38 +237,17 @@ func copyLotChildren(ctx context.Context, tx pgx.Tx, lots map[int64]int64, table
 	return nil
 }
 
-// lockAvenantForEdit locks an avenant being prepared and checks the
-// subject may change it: PROJET, INSTRUCTION or CORRECTION, or an
-// instructeur in expert mode.
-func lockAvenantForEdit(ctx context.Context, tx pgx.Tx, s *access.Subject, id uuid.UUID, verb string) (*Convention, error) {
-	c, err := lockByUUID(ctx, tx, id)
-	if errors.Is(err, ErrNotFound) {
-		return nil, refuse(ReasonScope, MsgNotVisible)
-	}
-	if err != nil {
-		return nil, err
-	}
-	if err := checkSubject(ctx, tx, s, c, Rule{Verb: verb, Who: WhoAny, Perm: PermChange}); err != nil {
-		return nil, err
-	}
-	if !c.IsAvenant() {
-		return nil, refuse(ReasonPrecondition, MsgNotAvenant)
-	}
-	expert := s.Expert && isInstructeur(s) && c.Statut.IsCompleted()
-	if !c.Statut.In(OngoingAvenantStatuts...) && !expert {
-		return nil, refuse(ReasonStatut, MsgAvenantNotEditable)
-	}
-	return c, nil
-}
-
 // AddAvenantType ticks an avenant type; it returns the step to open.
 func AddAvenantType(ctx context.Context, tx pgx.Tx, s *access.Subject, id uuid.UUID, typeNom string) (string, error) {
-	c, err := lockAvenantForEdit(ctx, tx, s, id, "ajouter un type d'avenant")
+	c, k, err := lockFor(ctx, tx, s, id, ActionChangeAvenantTypes)
 	if err != nil {
 		return "", err
 	}
 	if typeNom == "" {
 		return "", invalid("avenant_type", fmt.Sprintf(MsgAvenantTypeUnknown, "(vide)"))
+	}
+	if ref := k.avenantTypeRefusal(typeNom); ref != nil {
+		return "", ref
 	}
 	typeID, err := avenantTypeID(ctx, tx, typeNom)
 	if err != nil {
@@ -289,7 +265,7 @@ func AddAvenantType(ctx context.Context, tx pgx.Tx, s *access.Subject, id uuid.U
 // collectifs, prêts, stationnements, EDD rows, cadastral references) are
 // deleted and copied again. Lots are matched by financement.
 func RemoveAvenantType(ctx context.Context, tx pgx.Tx, s *access.Subject, id uuid.UUID, typeNom string) error {
-	c, err := lockAvenantForEdit(ctx, tx, s, id, "retirer un type d'avenant")
+	c, k, err := lockFor(ctx, tx, s, id, ActionChangeAvenantTypes)
 	if err != nil {
 		return err
 	}
@@ -299,6 +275,9 @@ func RemoveAvenantType(ctx context.Context, tx pgx.Tx, s *access.Subject, id uui
 	}
 	if typeID == 0 {
 		return invalid("avenant_type", fmt.Sprintf(MsgAvenantTypeUnknown, "(vide)"))
+	}
+	if ref := k.avenantTypeRefusal(typeNom); ref != nil {
+		return ref
 	}
 	if _, err := tx.Exec(ctx, `DELETE FROM conventions_convention_avenant_types
 		WHERE convention_id = $1 AND avenanttype_id = $2`, c.ID, typeID); err != nil {
@@ -403,7 +382,7 @@ type Denonciation struct {
 
 // SaveDenonciation records the date and motif of a dénonciation avenant.
 func SaveDenonciation(ctx context.Context, tx pgx.Tx, s *access.Subject, id uuid.UUID, d Denonciation) (*Convention, error) {
-	c, err := lockAvenantForEdit(ctx, tx, s, id, "enregistrer la dénonciation")
+	c, _, err := lockFor(ctx, tx, s, id, ActionEditAvenant)
 	if err != nil {
 		return nil, err
 	}
@@ -436,7 +415,7 @@ type Resiliation struct {
 
 // SaveResiliation records the date, motif and acte of a résiliation.
 func SaveResiliation(ctx context.Context, tx pgx.Tx, s *access.Subject, id uuid.UUID, r Resiliation) (*Convention, error) {
-	c, err := lockAvenantForEdit(ctx, tx, s, id, "enregistrer la résiliation")
+	c, _, err := lockFor(ctx, tx, s, id, ActionEditAvenant)
 	if err != nil {
 		return nil, err
 	}

@@ -56,6 +56,8 @@ type Convention struct {
 	AdministrationNom    string
 	AvenantTypes         []string // names, sorted
 	ParentNumero         string   // the root's numero, for an avenant
+	ParentStatut         Statut   // the root's statut, for an avenant
+	ParentUUID           uuid.UUID
 }
 
 // IsAvenant reports whether the row is an avenant (parent set).
@@ -89,6 +91,14 @@ func (c *Convention) Kind() string {
 		return "avenant"
 	}
 	return "convention"
+}
+
+// RootUUID is the uuid of the convention the row belongs to.
+func (c *Convention) RootUUID() uuid.UUID {
+	if c.ParentID != nil {
+		return c.ParentUUID
+	}
+	return c.UUID
 }
 
 // RootID is the id of the convention the row belongs to (itself for a
@@ -159,16 +169,18 @@ SELECT c.id, c.uuid, c.parent_id, COALESCE(c.numero, ''), c.statut, c.cree_par_i
        COALESCE((SELECT array_agg(t.nom ORDER BY t.nom) FROM conventions_convention_avenant_types cat
                  JOIN conventions_avenanttype t ON t.id = cat.avenanttype_id
                  WHERE cat.convention_id = c.id), '{}'),
-       COALESCE((SELECT pc.numero FROM conventions_convention pc WHERE pc.id = c.parent_id), '')
+       COALESCE(pc.numero, ''), COALESCE(pc.statut, ''), pc.uuid
 FROM conventions_convention c
 JOIN programmes_programme p ON p.id = c.programme_id
 JOIN bailleurs_bailleur b ON b.id = p.bailleur_id
 LEFT JOIN instructeurs_administration a ON a.id = p.administration_id
+LEFT JOIN conventions_convention pc ON pc.id = c.parent_id
 `
 
 func scanConvention(row pgx.Row) (*Convention, error) {
 	var c Convention
-	var statut string
+	var statut, parentStatut string
+	var parentUUID *uuid.UUID
 	err := row.Scan(&c.ID, &c.UUID, &c.ParentID, &c.Numero, &statut, &c.CreeParID,
 		&c.CreeParInstructeur, &c.CreeParBailleur,
 		&c.PremiereSoumissionLe, &c.SoumisLe, &c.ValideLe,
@@ -180,14 +192,17 @@ func scanConvention(row pgx.Row) (*Convention, error) {
 		&c.CodeInseeDepartement, &c.Ville,
 		&c.BailleurID, &c.BailleurNom, &c.NatureBailleur,
 		&c.AdministrationID, &c.AdministrationCode, &c.AdministrationNom,
-		&c.AvenantTypes, &c.ParentNumero)
+		&c.AvenantTypes, &c.ParentNumero, &parentStatut, &parentUUID)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, ErrNotFound
 	}
 	if err != nil {
 		return nil, fmt.Errorf("lecture de la convention : %w", err)
 	}
-	c.Statut = Statut(statut)
+	c.Statut, c.ParentStatut = Statut(statut), Statut(parentStatut)
+	if parentUUID != nil {
+		c.ParentUUID = *parentUUID
+	}
 	return &c, nil
 }
 

@@ -100,8 +100,7 @@ func readPDF(f File) ([]byte, error) {
 // (first step of T6) or a new version of a signed one; nom_fichier_signe
 // is updated, the statut is not (Sign does it).
 func RegisterSignedFile(ctx context.Context, tx pgx.Tx, st storage.Storage, s *access.Subject, id uuid.UUID, f File) (*Result, error) {
-	c, err := lockForEdit(ctx, tx, s, id, PermChange, WhoAny, "déposer le document signé",
-		[]Statut{ASigner, Signee, PublicationEnCours, Publie})
+	c, _, err := lockFor(ctx, tx, s, id, ActionUploadSigned)
 	if err != nil {
 		return nil, err
 	}
@@ -123,8 +122,7 @@ func RegisterSignedFile(ctx context.Context, tx pgx.Tx, st storage.Storage, s *a
 // <stem>_cancelled_on_<YYYYmmdd-HHMMSS><ext> in the same folder and clears
 // nom_fichier_signe (cancel button of the deposit stepper).
 func CancelSignedFile(ctx context.Context, tx pgx.Tx, st storage.Storage, s *access.Subject, id uuid.UUID) (*Result, error) {
-	c, err := lockForEdit(ctx, tx, s, id, PermChange, WhoAny, "annuler le dépôt du document signé",
-		[]Statut{ASigner, Signee, PublicationEnCours, Publie})
+	c, _, err := lockFor(ctx, tx, s, id, ActionCancelSigned)
 	if err != nil {
 		return nil, err
 	}
@@ -160,8 +158,7 @@ func isNotFound(err error) bool { return errors.Is(err, storage.ErrNotFound) }
 // RegisterPublicationFile stores the publication deed (first step of T8,
 // instructeur, PUBLICATION_EN_COURS or PUBLIE).
 func RegisterPublicationFile(ctx context.Context, tx pgx.Tx, st storage.Storage, s *access.Subject, id uuid.UUID, f File) (*Result, error) {
-	c, err := lockForEdit(ctx, tx, s, id, PermChange, WhoInstructeur, "déposer le document de publication",
-		[]Statut{PublicationEnCours, Publie})
+	c, _, err := lockFor(ctx, tx, s, id, ActionUploadPublication)
 	if err != nil {
 		return nil, err
 	}
@@ -182,8 +179,7 @@ func RegisterPublicationFile(ctx context.Context, tx pgx.Tx, st storage.Storage,
 // CancelPublicationFile renames the deposited publication deed and clears
 // nom_fichier_publication_spf.
 func CancelPublicationFile(ctx context.Context, tx pgx.Tx, st storage.Storage, s *access.Subject, id uuid.UUID) (*Result, error) {
-	c, err := lockForEdit(ctx, tx, s, id, PermChange, WhoInstructeur, "annuler le dépôt du document de publication",
-		[]Statut{PublicationEnCours, Publie})
+	c, _, err := lockFor(ctx, tx, s, id, ActionCancelPublished)
 	if err != nil {
 		return nil, err
 	}

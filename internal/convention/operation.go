@@ -3,6 +3,7 @@ package convention
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
@@ -17,6 +18,81 @@ const (
 	// one active convention.
 	MsgSeveralActive = "Il existe plusieurs conventions actives pour le financement %s, Merci d'annuler les conventions que vous ne souhaitez pas conserver"
 )
+
+// MayCreateConventions reports whether s may create the missing
+// conventions of an operation (the operation is then read in its scope).
+func MayCreateConventions(s *access.Subject) bool {
+	return !s.Anonymous() && !s.ReadOnly() && hasPerm(s, PermAdd)
+}
+
+// OperationProgramme is a root programme of an operation, as its page
+// shows it.
+type OperationProgramme struct {
+	Nom, Bailleur, Commune, NatureLogement, Administration string
+}
+
+// OperationLine is one lot of a convention of the operation (a convention
+// without lot has one line with an empty lot).
+type OperationLine struct {
+	UUID        uuid.UUID
+	Numero      string
+	Statut      Statut
+	IsAvenant   bool
+	CreeLe      time.Time
+	Financement string
+	NbLogements *int64
+	TypeHabitat string
+}
+
+// OperationOverview is the page of an operation: its programmes and the
+// conventions the subject sees, newest first.
+type OperationOverview struct {
+	Programmes []OperationProgramme
+	Lines      []OperationLine
+}
+
+// maxOperationLines bounds the list of an operation's conventions.
+const maxOperationLines = 200
+
+// ReadOperation reads the operation numeroPourRecherche within the
+// subject's scope (no programme: the operation is unknown or out of
+// scope).
+func ReadOperation(ctx context.Context, q Querier, s *access.Subject, numeroPourRecherche string) (*OperationOverview, error) {
+	var a access.Args
+	rows, err := q.Query(ctx, `SELECT p.nom, b.nom, p.code_postal || ' ' || p.ville, p.nature_logement, COALESCE(ad.nom, '')
+		FROM programmes_programme p JOIN bailleurs_bailleur b ON b.id = p.bailleur_id
+		LEFT JOIN instructeurs_administration ad ON ad.id = p.administration_id
+		WHERE p.parent_id IS NULL AND p.numero_operation_pour_recherche = `+a.Add(numeroPourRecherche)+` AND `+access.ProgrammeScope(s, &a)+`
+		ORDER BY p.id`, a.Values()...)
+	if err != nil {
+		return nil, fmt.Errorf("lecture de l'opération : %w", err)
+	}
+	var out OperationOverview
+	if out.Programmes, err = pgx.CollectRows(rows, pgx.RowToStructByPos[OperationProgramme]); err != nil {
+		return nil, fmt.Errorf("lecture de l'opération : %w", err)
+	}
+	var b access.Args
+	rows, err = q.Query(ctx, `SELECT c.uuid, COALESCE(c.numero, ''), c.statut, c.parent_id IS NOT NULL, c.cree_le,
+			COALESCE(l.financement, ''), l.nb_logements::int8, COALESCE(l.type_habitat, '')
+		FROM conventions_convention c JOIN programmes_programme p ON p.id = c.programme_id
+		LEFT JOIN programmes_lot l ON l.convention_id = c.id
+		WHERE p.numero_operation_pour_recherche = `+b.Add(numeroPourRecherche)+` AND `+access.ConventionScope(s, &b)+`
+		ORDER BY c.cree_le DESC, c.id DESC, l.id LIMIT `+b.Add(maxOperationLines), b.Values()...)
+	if err != nil {
+		return nil, fmt.Errorf("lecture des conventions de l'opération : %w", err)
+	}
+	out.Lines, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (OperationLine, error) {
+		var l OperationLine
+		var statut string
+		err := r.Scan(&l.UUID, &l.Numero, &statut, &l.IsAvenant, &l.CreeLe, &l.Financement, &l.NbLogements, &l.TypeHabitat)
+		l.Statut = Statut(statut)
+		return l, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("lecture des conventions de l'opération : %w", err)
+	}
+	return &out, nil
+}
 
 // MissingResult is the outcome of CreateMissingConventions.
 type MissingResult struct {
@@ -35,7 +111,7 @@ type MissingResult struct {
 // logements of the newest lot of that financement. A financement with
 // several active conventions is reported, as in the reference.
 func CreateMissingConventions(ctx context.Context, tx pgx.Tx, s *access.Subject, numeroPourRecherche string) (*MissingResult, error) {
-	if s.Anonymous() || !access.Can(s, PermAdd) {
+	if !MayCreateConventions(s) {
 		return nil, refuse(ReasonRole, MsgNoPermission)
 	}
 	if s.ReadOnly() {

@@ -41,20 +41,20 @@ const (
 var Statuts = []Statut{Projet, Instruction, Correction, ASigner, Signee, PublicationEnCours, Publie, Resiliee, Denoncee, Annulee}
 
 type statutInfo struct {
-	name, neutral, bailleur, instructeur, icon string
+	name, neutral, bailleur, instructeur, icon, badge string
 }
 
 var statutInfos = map[Statut]statutInfo{
-	Projet:             {"PROJET", "En projet", "En projet", "En projet", "edit"},
-	Instruction:        {"INSTRUCTION", "À instruire", "En instruction", "À instruire", "eye"},
-	Correction:         {"CORRECTION", "En correction", "À corriger", "En correction", "question-answer"},
-	ASigner:            {"A_SIGNER", "À signer", "À signer", "À signer", "draft"},
-	Signee:             {"SIGNEE", "Valide", "Finalisée", "Finalisée", "checkbox-circle"},
-	PublicationEnCours: {"PUBLICATION_EN_COURS", "En Publication", "Publication en cours", "Publication en cours", "time"},
-	Publie:             {"PUBLIE", "Publié", "Publié", "Publié", "success"},
-	Resiliee:           {"RESILIEE", "Résiliation", "Résiliée", "Résiliée", "close-circle"},
-	Denoncee:           {"DENONCEE", "Dénonciation", "Dénoncée", "Dénoncée", "close-circle"},
-	Annulee:            {"ANNULEE", "Annulation", "Annulé{accord} en suivi", "Annulé{accord} en suivi", "close-circle"},
+	Projet:             {"PROJET", "En projet", "En projet", "En projet", "edit", ""},
+	Instruction:        {"INSTRUCTION", "À instruire", "En instruction", "À instruire", "eye", "fr-badge--info"},
+	Correction:         {"CORRECTION", "En correction", "À corriger", "En correction", "question-answer", "fr-badge--warning"},
+	ASigner:            {"A_SIGNER", "À signer", "À signer", "À signer", "draft", "fr-badge--new"},
+	Signee:             {"SIGNEE", "Valide", "Finalisée", "Finalisée", "checkbox-circle", "fr-badge--success"},
+	PublicationEnCours: {"PUBLICATION_EN_COURS", "En Publication", "Publication en cours", "Publication en cours", "time", "fr-badge--success"},
+	Publie:             {"PUBLIE", "Publié", "Publié", "Publié", "success", "fr-badge--success"},
+	Resiliee:           {"RESILIEE", "Résiliation", "Résiliée", "Résiliée", "close-circle", "fr-badge--error"},
+	Denoncee:           {"DENONCEE", "Dénonciation", "Dénoncée", "Dénoncée", "close-circle", "fr-badge--error"},
+	Annulee:            {"ANNULEE", "Annulation", "Annulé{accord} en suivi", "Annulé{accord} en suivi", "close-circle", "fr-badge--error"},
 }
 
 // Valid reports whether s is one of the ten stored labels.
@@ -78,6 +78,9 @@ func (s Statut) InstructeurLabel(accord string) string {
 // Icon is the DSFR icon name (without the "fr-icon-" prefix and "-line").
 func (s Statut) Icon() string { return statutInfos[s].icon }
 
+// BadgeClass is the DSFR badge colour class of the statut ("" : neutral).
+func (s Statut) BadgeClass() string { return statutInfos[s].badge }
+
 func fill(label, accord string) string { return strings.ReplaceAll(label, "{accord}", accord) }
 
 // Status groups used by the rules (data-model §10.1).
@@ -92,6 +95,11 @@ var (
 	OngoingAvenantStatuts = []Statut{Projet, Instruction, Correction}
 	// CommentableStatuts: comments may be written on fields (§5).
 	CommentableStatuts = []Statut{Instruction, Correction, ASigner, Signee}
+	// EndedStatuts: résiliée, dénoncée or annulée.
+	EndedStatuts = []Statut{Resiliee, Denoncee, Annulee}
+	// overviewStatuts open on the overview (post_action) rather than the
+	// récapitulatif (spec §1.4).
+	overviewStatuts = []Statut{Signee, PublicationEnCours, Publie, Resiliee, Denoncee}
 )
 
 // In reports whether s is one of list.
@@ -102,6 +110,14 @@ func (s Statut) IsCompleted() bool { return s.In(CompletedStatuts...) }
 
 // IsValidated: the UI's display_is_validated.
 func (s Statut) IsValidated() bool { return s.In(ValidatedStatuts...) }
+
+// InInstruction: INSTRUCTION or CORRECTION, while the instructeur and the
+// bailleur exchange (the open comments are listed).
+func (s Statut) InInstruction() bool { return s == Instruction || s == Correction }
+
+// HasOverview: the convention opens on its overview (post_action) from a
+// list, and its pages link to it; before signature, on its récapitulatif.
+func (s Statut) HasOverview() bool { return s.In(overviewStatuts...) }
 
 // strs converts statuts for SQL array parameters.
 func strs(list []Statut) []string {

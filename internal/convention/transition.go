@@ -49,32 +49,36 @@ type Rule struct {
 	// FromProjetIfCreatedByInstructeur also allows PROJET when the
 	// convention was created by an instructeur (T2, T4, T14, T15).
 	FromProjetIfCreatedByInstructeur bool
+	// ReadOnlyAllowed: read-only roles may do it too (comments).
+	ReadOnlyAllowed bool
 }
 
 // Rules is the transition table.
 var Rules = []Rule{
-	{ActionSubmit, "T1", "soumettre au service instructeur", []Statut{Projet}, Instruction, WhoBailleur, PermChange, false},
-	{ActionRequestCorrections, "T2", "demander des corrections au bailleur", []Statut{Instruction, Correction}, Correction, WhoInstructeur, PermChange, true},
-	{ActionResubmit, "T3", "renvoyer à l'instruction", []Statut{Correction, Instruction}, Instruction, WhoBailleur, PermChange, false},
-	{ActionValidate, "T4", "valider", []Statut{Instruction, Correction}, ASigner, WhoInstructeur, PermValidate, true},
-	{ActionBackToInstruction, "T5", "repasser en instruction", []Statut{ASigner, Signee}, Instruction, WhoInstructeur, PermChange, false},
-	{ActionSign, "T6", "indiquer la date de signature", []Statut{ASigner}, Signee, WhoAny, PermChange, false},
-	{ActionSendToPublication, "T7", "envoyer pour publication", []Statut{Signee}, PublicationEnCours, WhoInstructeur, PermChange, false},
-	{ActionPublish, "T8", "indiquer la publication", []Statut{PublicationEnCours, Publie}, Publie, WhoInstructeur, PermChange, false},
-	{ActionCancelPublication, "T9", "annuler la publication", []Statut{PublicationEnCours}, Signee, WhoInstructeur, PermChange, false},
-	{ActionBackToPublicationEnCours, "T10", "repasser en publication en cours", []Statut{Publie}, PublicationEnCours, WhoInstructeur, PermChange, false},
-	{ActionCancel, "T11", "annuler", []Statut{Projet, Instruction, Correction, ASigner}, Annulee, WhoAny, PermChange, false},
-	{ActionReactivate, "T12", "réactiver", []Statut{Annulee}, Projet, WhoAny, PermChange, false},
-	{ActionDelete, "T13", "supprimer définitivement", []Statut{Annulee}, "", WhoAny, PermDelete, false},
-	{ActionValidateDenonciation, "T14", "valider la dénonciation", []Statut{Instruction, Correction}, Denoncee, WhoInstructeur, PermValidate, true},
-	{ActionValidateResiliation, "T15", "valider la résiliation", []Statut{Instruction, Correction}, Resiliee, WhoInstructeur, PermValidate, true},
+	{ActionSubmit, "T1", "soumettre au service instructeur", []Statut{Projet}, Instruction, WhoBailleur, PermChange, false, false},
+	{ActionRequestCorrections, "T2", "demander des corrections au bailleur", []Statut{Instruction, Correction}, Correction, WhoInstructeur, PermChange, true, false},
+	{ActionResubmit, "T3", "renvoyer à l'instruction", []Statut{Correction, Instruction}, Instruction, WhoBailleur, PermChange, false, false},
+	{ActionValidate, "T4", "valider", []Statut{Instruction, Correction}, ASigner, WhoInstructeur, PermValidate, true, false},
+	{ActionBackToInstruction, "T5", "repasser en instruction", []Statut{ASigner, Signee}, Instruction, WhoInstructeur, PermChange, false, false},
+	{ActionSign, "T6", "indiquer la date de signature", []Statut{ASigner}, Signee, WhoAny, PermChange, false, false},
+	{ActionSendToPublication, "T7", "envoyer pour publication", []Statut{Signee}, PublicationEnCours, WhoInstructeur, PermChange, false, false},
+	{ActionPublish, "T8", "indiquer la publication", []Statut{PublicationEnCours, Publie}, Publie, WhoInstructeur, PermChange, false, false},
+	{ActionCancelPublication, "T9", "annuler la publication", []Statut{PublicationEnCours}, Signee, WhoInstructeur, PermChange, false, false},
+	{ActionBackToPublicationEnCours, "T10", "repasser en publication en cours", []Statut{Publie}, PublicationEnCours, WhoInstructeur, PermChange, false, false},
+	{ActionCancel, "T11", "annuler", []Statut{Projet, Instruction, Correction, ASigner}, Annulee, WhoAny, PermChange, false, false},
+	{ActionReactivate, "T12", "réactiver", []Statut{Annulee}, Projet, WhoAny, PermChange, false, false},
+	{ActionDelete, "T13", "supprimer définitivement", []Statut{Annulee}, "", WhoAny, PermDelete, false, false},
+	{ActionValidateDenonciation, "T14", "valider la dénonciation", []Statut{Instruction, Correction}, Denoncee, WhoInstructeur, PermValidate, true, false},
+	{ActionValidateResiliation, "T15", "valider la résiliation", []Statut{Instruction, Correction}, Resiliee, WhoInstructeur, PermValidate, true, false},
 }
 
-// RuleOf returns the rule of an action.
+// RuleOf returns the rule of a transition or an operation.
 func RuleOf(a Action) (Rule, bool) {
-	for _, r := range Rules {
-		if r.Action == a {
-			return r, true
+	for _, list := range [][]Rule{Rules, Operations} {
+		for _, r := range list {
+			if r.Action == a {
+				return r, true
+			}
 		}
 	}
 	return Rule{}, false
@@ -134,49 +138,6 @@ func impossibleDe(verb string) string {
 	return "Impossible de " + verb
 }
 
-// checkSubject verifies the scope, the read-only flag, the permission
-// and the kind of user, in that order.
-func checkSubject(ctx context.Context, q Querier, s *access.Subject, c *Convention, r Rule) error {
-	if s.Anonymous() {
-		return refuse(ReasonRole, MsgNoPermission)
-	}
-	ok, err := visible(ctx, q, s, c)
-	if err != nil {
-		return err
-	}
-	if !ok {
-		return refuse(ReasonScope, MsgNotVisible)
-	}
-	if s.ReadOnly() {
-		return refuse(ReasonRole, MsgReadOnly)
-	}
-	if !hasPerm(s, r.Perm) {
-		return refuse(ReasonRole, MsgNoPermission)
-	}
-	if !r.Who.allows(s) {
-		switch r.Who {
-		case WhoInstructeur:
-			return refuse(ReasonRole, MsgInstructeurOnly)
-		case WhoBailleur:
-			return refuse(ReasonRole, MsgBailleurOnly)
-		}
-		return refuse(ReasonRole, MsgNoPermission)
-	}
-	return nil
-}
-
-// check runs every rule of action a on c for s, without writing.
-func check(ctx context.Context, q Querier, s *access.Subject, c *Convention, a Action) error {
-	r := mustRule(a)
-	if err := checkSubject(ctx, q, s, c, r); err != nil {
-		return err
-	}
-	if !r.fromAllowed(c) {
-		return refuse(ReasonStatut, MsgWrongStatut(r, c))
-	}
-	return preconditions(ctx, q, c, a)
-}
-
 // Preconditions beyond the statut, checked on the server where the
 // reference only disabled a button.
 const (
@@ -190,7 +151,9 @@ const (
 	MsgDenonciationOnAvenant  = "La validation ordinaire ne s'applique pas à une dénonciation ou à une résiliation : utilisez « Valider la dénonciation » ou « Valider la résiliation »."
 )
 
-func preconditions(ctx context.Context, q Querier, c *Convention, a Action) error {
+// preconditions of transition a, once the subject and the statut passed.
+func (k *Capability) preconditions(ctx context.Context, q Querier, a Action) error {
+	c := k.Convention
 	switch a {
 	case ActionSubmit:
 		if !c.IsAvenant() && c.NumeroOperation == "" {
@@ -217,14 +180,8 @@ func preconditions(ctx context.Context, q Querier, c *Convention, a Action) erro
 			return refuse(ReasonPrecondition, MsgNotPublishable)
 		}
 	case ActionReactivate:
-		if c.IsAvenant() {
-			ongoing, err := OngoingAvenant(ctx, q, c.RootID())
-			if err != nil {
-				return err
-			}
-			if ongoing != nil {
-				return refuse(ReasonPrecondition, MsgAvenantOngoing)
-			}
+		if c.IsAvenant() && k.Ongoing != nil {
+			return refuse(ReasonPrecondition, MsgAvenantOngoing)
 		}
 	case ActionValidateDenonciation:
 		if !c.IsDenonciation() {
@@ -252,39 +209,30 @@ func parentIncomplete(ctx context.Context, q Querier, c *Convention) (bool, erro
 	return incomplete, nil
 }
 
-// Allowed lists the actions s may perform now on c (for the buttons of
-// the pages). Each one would still be checked again when posted.
-func Allowed(ctx context.Context, q Querier, s *access.Subject, c *Convention) ([]Action, error) {
-	var out []Action
-	for _, r := range Rules {
-		err := check(ctx, q, s, c, r.Action)
-		if err == nil {
-			out = append(out, r.Action)
-			continue
-		}
-		if _, ok := AsRefusal(err); !ok {
-			return nil, err
-		}
-	}
-	return out, nil
-}
-
-// Check tells whether s may perform a on the convention now, with the
-// French reason when not (nil: allowed).
-func Check(ctx context.Context, q Querier, s *access.Subject, c *Convention, a Action) error {
-	return check(ctx, q, s, c, a)
-}
-
-// begin locks the convention and runs the checks of action a.
-func begin(ctx context.Context, tx pgx.Tx, s *access.Subject, id uuid.UUID, a Action) (*Convention, Rule, error) {
+// lockFor locks the convention, computes the capability of s on it in the
+// transaction and returns them when action a is allowed.
+func lockFor(ctx context.Context, tx pgx.Tx, s *access.Subject, id uuid.UUID, a Action) (*Convention, *Capability, error) {
 	c, err := lockByUUID(ctx, tx, id)
 	if err == ErrNotFound {
-		return nil, Rule{}, refuse(ReasonScope, MsgNotVisible)
+		return nil, nil, refuse(ReasonScope, MsgNotVisible)
 	}
 	if err != nil {
-		return nil, Rule{}, err
+		return nil, nil, err
 	}
-	if err := check(ctx, tx, s, c, a); err != nil {
+	k, err := Capabilities(ctx, tx, s, c)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := k.err(a); err != nil {
+		return nil, nil, err
+	}
+	return c, k, nil
+}
+
+// begin locks the convention and checks transition a.
+func begin(ctx context.Context, tx pgx.Tx, s *access.Subject, id uuid.UUID, a Action) (*Convention, Rule, error) {
+	c, _, err := lockFor(ctx, tx, s, id, a)
+	if err != nil {
 		return nil, Rule{}, err
 	}
 	return c, mustRule(a), nil

@@ -56,21 +56,12 @@ func roleLabel(sub *access.Subject) string {
 
 // entityName is the bailleur or administration of the current role.
 func (a *accounts) entityName(ctx context.Context, sub *access.Subject) (string, error) {
-	if sub.Role == nil || a.s.opts.DB == nil {
+	if a.s.opts.DB == nil {
 		return "", nil
 	}
-	var name string
-	var err error
-	switch {
-	case sub.Role.BailleurID != 0:
-		err = a.s.opts.DB.QueryRow(ctx, `SELECT nom FROM bailleurs_bailleur WHERE id = $1`, sub.Role.BailleurID).Scan(&name)
-	case sub.Role.AdministrationID != 0:
-		err = a.s.opts.DB.QueryRow(ctx, `SELECT nom || ' (' || code || ')' FROM instructeurs_administration WHERE id = $1`, sub.Role.AdministrationID).Scan(&name)
-	default:
-		return "", nil
-	}
-	if err != nil {
-		return "", err
+	name, err := account.EntityName(ctx, a.s.opts.DB, sub.Role)
+	if err != nil || name == "" {
+		return name, err
 	}
 	if sub.ReadOnly() {
 		name += " — lecture seule"

@@ -2,14 +2,12 @@ package web
 
 import (
 	"context"
-	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
 
-	"github.com/jackc/pgx/v5"
-
 	"github.com/MTES-MCT/apilos-go/internal/access"
+	"github.com/MTES-MCT/apilos-go/internal/account"
 )
 
 // Role choice of local accounts. A password account may hold several
@@ -47,41 +45,16 @@ type RoleChoice struct {
 	Current bool
 }
 
-// userRolesQuery lists a user's roles with what their label needs ($2:
-// one role only, or all when NULL).
-const userRolesQuery = `
-SELECT r.id, r.typologie, COALESCE(g.name, ''), COALESCE(b.nom, ''), COALESCE(a.nom, ''),
-       COALESCE(r.perimetre_region, ''), COALESCE(r.perimetre_departement, ''), COALESCE(d.nom, '')
-  FROM users_role r
-  LEFT JOIN auth_group g ON g.id = r.group_id
-  LEFT JOIN bailleurs_bailleur b ON b.id = r.bailleur_id
-  LEFT JOIN instructeurs_administration a ON a.id = r.administration_id
-  LEFT JOIN apilos_settings_departement d ON d.code_insee = r.perimetre_departement
- WHERE r.user_id = $1 AND ($2::int8 IS NULL OR r.id = $2::int8)
- ORDER BY r.id`
-
 // userRoles returns the labelled roles of a user (only roleID when it is
 // not 0).
 func (s *server) userRoles(ctx context.Context, userID, roleID int64) ([]RoleChoice, error) {
-	var only *int64
-	if roleID != 0 {
-		only = &roleID
-	}
-	rows, err := s.opts.DB.Query(ctx, userRolesQuery, userID, only)
+	roles, err := account.Roles(ctx, s.opts.DB, userID, roleID)
 	if err != nil {
-		return nil, fmt.Errorf("lecture des rôles de l'utilisateur %d : %w", userID, err)
+		return nil, err
 	}
-	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (RoleChoice, error) {
-		var (
-			c                                               RoleChoice
-			typologie, group, bailleur, admin, reg, dep, dn string
-		)
-		err := row.Scan(&c.ID, &typologie, &group, &bailleur, &admin, &reg, &dep, &dn)
-		c.Label = roleChoiceLabel(typologie, group, bailleur, admin, reg, dep, dn)
-		return c, err
-	})
-	if err != nil {
-		return nil, fmt.Errorf("lecture des rôles de l'utilisateur %d : %w", userID, err)
+	out := make([]RoleChoice, len(roles))
+	for i, r := range roles {
+		out[i] = RoleChoice{ID: r.ID, Label: roleChoiceLabel(r.Typologie, r.Group, r.Bailleur, r.Administration, r.Region, r.Departement, r.DepartementNom)}
 	}
 	return out, nil
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -137,32 +138,25 @@ type endFormView struct {
 func (c *conventions) endForm(w http.ResponseWriter, r *http.Request, resiliation bool) {
 	ctx := r.Context()
 	sub := access.FromContext(ctx)
-	conv, err := c.conventionFor(r)
+	k, err := c.capability(r)
 	if err != nil {
 		c.s.serverError(w, r, err)
 		return
 	}
+	conv := k.Convention
 	if (resiliation && !conv.IsResiliation()) || (!resiliation && !conv.IsDenonciation()) {
 		c.s.notFound(w, r)
 		return
 	}
-	var date *string
-	var motif, acte string
-	col := "denonciation"
-	if resiliation {
-		col = "resiliation"
-	}
-	// col is one of two constants.
-	if err := c.s.opts.DB.QueryRow(ctx, `SELECT to_char(date_`+col+`, 'YYYY-MM-DD'), COALESCE(motif_`+col+`, ''),
-		COALESCE(fichier_instruction_`+col+`, '') FROM conventions_convention WHERE id = $1`, conv.ID).Scan(&date, &motif, &acte); err != nil {
+	e, err := convention.LoadEnding(ctx, c.s.opts.DB, conv)
+	if err != nil {
 		c.s.serverError(w, r, err)
 		return
 	}
 	v := endFormView{Page: c.s.page(r, "Dénonciation"), Flashes: c.s.popFlashes(ctx), H: header(conv, sub), Resiliation: resiliation,
-		Motif: motif, Acte: textOf(acte),
-		Editable: access.Can(sub, access.ChangeConvention) && !sub.ReadOnly() && conv.Statut.In(convention.OngoingAvenantStatuts...)}
-	if date != nil {
-		v.Date = *date
+		Motif: e.Motif, Acte: textOf(e.Acte), Editable: k.Can(convention.ActionEditAvenant)}
+	if e.Date != nil {
+		v.Date = e.Date.Format(time.DateOnly)
 	}
 	v.Action = "/conventions/denonciation/" + conv.UUID.String()
 	if resiliation {

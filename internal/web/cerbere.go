@@ -2,16 +2,15 @@ package web
 
 import (
 	"context"
-	"crypto/rand"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 
 	"github.com/MTES-MCT/apilos-go/internal/access"
+	"github.com/MTES-MCT/apilos-go/internal/account"
 	"github.com/MTES-MCT/apilos-go/internal/auth/cas"
 	"github.com/MTES-MCT/apilos-go/internal/habilitation"
 	"github.com/MTES-MCT/apilos-go/internal/siap"
@@ -127,7 +126,7 @@ func (s *server) cerbereLogin(w http.ResponseWriter, r *http.Request) {
 		s.cerbereRefused(w, r, "La connexion par CERBERE a échoué : "+err.Error(), "Réessayez dans quelques minutes ; si le problème persiste, contactez l'équipe APiLos.")
 		return
 	}
-	uid, active, err := upsertCerbereUser(r.Context(), s, id)
+	uid, active, err := account.UpsertCerbere(r.Context(), s.opts.DB, id)
 	if err != nil {
 		s.serverError(w, r, err)
 		return
@@ -151,50 +150,16 @@ func (s *server) cerbereLogin(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, next, http.StatusFound)
 }
 
-// upsertCerbereUser creates the user on first login (username =
-// UTILISATEUR.ID, unusable password) and writes the CERBERE attributes on
-// every login. It returns the id and whether the account is active.
-func upsertCerbereUser(ctx context.Context, s *server, id cas.Identity) (int64, bool, error) {
-	if s.opts.DB == nil {
-		return 0, false, errors.New("connexion CERBERE sans base de données")
-	}
-	var uid int64
-	var active bool
-	err := s.opts.DB.QueryRow(ctx, `
-		INSERT INTO users_user (password, username, first_name, last_name, email, cerbere_login, last_login)
-		VALUES ($1, $2, $3, $4, $5, $6, now())
-		ON CONFLICT (username) DO UPDATE SET first_name = EXCLUDED.first_name, last_name = EXCLUDED.last_name,
-			email = EXCLUDED.email, cerbere_login = EXCLUDED.cerbere_login, last_login = now()
-		RETURNING id, is_active`,
-		unusablePassword(), cut(id.Username, 150), cut(id.FirstName, 150), cut(id.LastName, 150), cut(id.Email, 254), cut(id.CerbereLogin, 255),
-	).Scan(&uid, &active)
-	if err != nil {
-		return 0, false, fmt.Errorf("enregistrement de l'utilisateur CERBERE %q : %w", id.Username, err)
-	}
-	return uid, active, nil
-}
-
-// unusablePassword is Django's mark of an account without password ("!"
-// then random characters): no password ever matches it.
-func unusablePassword() string { return "!" + rand.Text() }
-
-func cut(s string, n int) string {
-	if r := []rune(s); len(r) > n {
-		return string(r[:n])
-	}
-	return s
-}
-
 // loadHabilitation asks SIAP for the user's habilitations, makes the
 // requested one (else the session's, else the first valid) the user's
 // role, and stores it in the session.
 func (s *server) loadHabilitation(ctx context.Context, uid, requested int64) error {
 	c := s.opts.Cerbere
-	u := habilitation.User{ID: uid}
-	if err := s.opts.DB.QueryRow(ctx, `SELECT COALESCE(cerbere_login, ''), email FROM users_user WHERE id = $1`, uid).
-		Scan(&u.CerbereLogin, &u.Email); err != nil {
-		return fmt.Errorf("lecture de l'utilisateur %d : %w", uid, err)
+	acc, err := account.ByID(ctx, s.opts.DB, uid)
+	if err != nil {
+		return err
 	}
+	u := habilitation.User{ID: uid, CerbereLogin: acc.CerbereLogin, Email: acc.Email}
 	current := s.sessions.GetInt64(ctx, sessionHabilitationID)
 	st, err := c.Habilitations.Load(ctx, u, requested, current, habilitation.Web)
 	if err != nil {

@@ -4,14 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
 
-	"github.com/jackc/pgx/v5"
-
 	"github.com/MTES-MCT/apilos-go/internal/access"
+	"github.com/MTES-MCT/apilos-go/internal/account"
 )
 
 // cerbereSession runs before the router's session and Subject loading, in
@@ -92,15 +90,15 @@ func (s *server) sessionIsCerbere(ctx context.Context, uid int64) (bool, error) 
 	if s.sessions.Exists(ctx, sessionCerbereLogin) {
 		return s.sessions.GetString(ctx, sessionCerbereLogin) != "", nil
 	}
-	var login string
-	if err := s.opts.DB.QueryRow(ctx, `SELECT COALESCE(cerbere_login, '') FROM users_user WHERE id = $1`, uid).Scan(&login); err != nil {
-		if errors.Is(err, pgx.ErrNoRows) {
-			return false, nil // the Subject loader drops this session
-		}
-		return false, fmt.Errorf("lecture de l'utilisateur %d de la session : %w", uid, err)
+	u, err := account.ByID(ctx, s.opts.DB, uid)
+	if errors.Is(err, account.ErrNotFound) {
+		return false, nil // the Subject loader drops this session
 	}
-	s.sessions.Put(ctx, sessionCerbereLogin, login) // "" for a local account
-	return login != "", nil
+	if err != nil {
+		return false, err
+	}
+	s.sessions.Put(ctx, sessionCerbereLogin, u.CerbereLogin) // "" for a local account
+	return u.IsCerbere(), nil
 }
 
 // routeNeedsSession reports whether the route serving r loads the session

@@ -193,7 +193,7 @@ func (c *conventions) commentUpdate(w http.ResponseWriter, r *http.Request) {
 	if next == "" {
 		next = "/conventions/recherche"
 		if cm != nil {
-			next = c.commentConventionURL(r, cm)
+			next = commentConventionURL(cm)
 		}
 	}
 	if err != nil {
@@ -214,25 +214,17 @@ func (c *conventions) commentUpdate(w http.ResponseWriter, r *http.Request) {
 }
 
 // commentConventionURL is the récapitulatif of the comment's convention.
-func (c *conventions) commentConventionURL(r *http.Request, cm *comment.Comment) string {
-	var u uuid.UUID
-	if err := c.s.opts.DB.QueryRow(r.Context(), `SELECT uuid FROM conventions_convention WHERE id = $1`, cm.ConventionID).Scan(&u); err != nil {
-		return "/conventions/recherche"
-	}
-	return recapURL(u.String()) + "#commentaire-" + cm.Key.String()
+func commentConventionURL(cm *comment.Comment) string {
+	return recapURL(cm.ConventionUUID.String()) + "#commentaire-" + cm.Key.String()
 }
 
 // commentBack finds the convention of a comment the subject may see.
 func (c *conventions) commentBack(r *http.Request, id uuid.UUID) string {
-	sub := access.FromContext(r.Context())
-	var a access.Args
-	sql := `SELECT c.uuid::text FROM comments_comment cm JOIN conventions_convention c ON c.id = cm.convention_id
-		JOIN programmes_programme p ON p.id = c.programme_id WHERE cm.uuid = ` + a.Add(id) + ` AND ` + access.ConventionScope(sub, &a)
-	var u string
-	if c.s.opts.DB.QueryRow(r.Context(), sql, a.Values()...).Scan(&u) != nil {
+	u, ok, err := comment.VisibleConventionOf(r.Context(), c.s.opts.DB, access.FromContext(r.Context()), id)
+	if err != nil || !ok {
 		return ""
 	}
-	return recapURL(u)
+	return recapURL(u.String())
 }
 
 // commentList is GET /comments/convention/<uuid>: the comments of one

@@ -5,7 +5,6 @@ import (
 	"io"
 	"mime/multipart"
 	"net/http"
-	"slices"
 	"strconv"
 	"time"
 
@@ -45,25 +44,20 @@ type documentView struct {
 func (c *conventions) documentPage(w http.ResponseWriter, r *http.Request, publication bool) {
 	ctx := r.Context()
 	sub := access.FromContext(ctx)
-	conv, err := c.conventionFor(r)
+	k, err := c.capability(r)
 	if err != nil {
 		c.s.serverError(w, r, err)
 		return
 	}
+	conv := k.Convention
 	id := conv.UUID.String()
 	v := documentView{Page: c.s.page(r, "Document signé"), Flashes: c.s.popFlashes(ctx), H: header(conv, sub), Publication: publication}
-	allowed, err := convention.Allowed(ctx, c.s.opts.DB, sub, conv)
-	if err != nil {
-		c.s.serverError(w, r, err)
-		return
-	}
-	canChange := access.Can(sub, access.ChangeConvention) && !sub.ReadOnly()
 	if publication {
 		v.Title = "Publication"
 		v.FileName = conv.NomFichierPublicationSPF
 		v.FileURL = "/conventions/display_convention_publie/" + id
-		v.CanUpload = canChange && sub.InstructeurSide() && conv.Statut.In(convention.PublicationEnCours, convention.Publie)
-		v.CanDate = v.CanUpload && v.FileName != ""
+		v.CanUpload = k.Can(convention.ActionUploadPublication)
+		v.CanDate = k.Can(convention.ActionPublish) && v.FileName != ""
 		v.Reference = conv.ReferenceSPF
 		v.DateValue = isoDate(conv.DatePublicationSPF, c.today())
 		v.UploadAction = "/conventions/publication/" + id
@@ -72,14 +66,13 @@ func (c *conventions) documentPage(w http.ResponseWriter, r *http.Request, publi
 	} else {
 		v.FileName = conv.NomFichierSigne
 		v.FileURL = "/conventions/display_pdf/" + id
-		v.CanUpload = canChange && conv.Statut.In(convention.ASigner, convention.Signee, convention.PublicationEnCours, convention.Publie) &&
-			(sub.InstructeurSide() || sub.BailleurSide())
-		v.CanDate = v.CanUpload && v.FileName != ""
+		v.CanUpload = k.Can(convention.ActionUploadSigned)
+		v.CanDate = (k.Can(convention.ActionSign) || k.Can(convention.ActionSetSignatureDate)) && v.FileName != ""
 		v.DateValue = isoDate(conv.TeleversementSigneeLe, c.today())
 		v.UploadAction = sentURL(id)
 		v.DateAction = "/conventions/upload_signed/date/" + id
 		v.CancelAction = "/conventions/upload_signed/cancel/" + id
-		v.BackToInstruction = slices.Contains(allowed, convention.ActionBackToInstruction)
+		v.BackToInstruction = k.Can(convention.ActionBackToInstruction)
 	}
 	if v.FileName == "" {
 		v.FileURL = ""
@@ -189,14 +182,7 @@ func (c *conventions) signedDatePost(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var res *convention.Result
-	err := c.tx(ctx, func(tx pgx.Tx) (err error) {
-		if cr.Statut == string(convention.ASigner) {
-			res, err = convention.Sign(ctx, tx, sub, id, date)
-		} else {
-			res, err = convention.SetSignatureDate(ctx, tx, sub, id, date)
-		}
-		return
-	})
+	err := c.tx(ctx, func(tx pgx.Tx) (err error) { res, err = convention.RecordSignatureDate(ctx, tx, sub, id, date); return })
 	if !c.outcome(w, r, err, back) {
 		return
 	}

@@ -2,11 +2,8 @@ package web
 
 import (
 	"net/http"
-	"slices"
 	"strings"
-	"time"
 
-	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 
 	"github.com/MTES-MCT/apilos-go/internal/access"
@@ -54,11 +51,12 @@ func (c *conventions) postAction(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	sub := access.FromContext(ctx)
 	q := c.s.opts.DB
-	conv, err := c.conventionFor(r)
+	k, err := c.capability(r)
 	if err != nil {
 		c.s.serverError(w, r, err)
 		return
 	}
+	conv := k.Convention
 	id := conv.UUID.String()
 	v := postActionView{Page: c.s.page(r, "Vue d'ensemble"), Flashes: c.s.popFlashes(ctx), H: header(conv, sub)}
 	v.Title = v.H.Title + " — vue d'ensemble"
@@ -67,8 +65,7 @@ func (c *conventions) postAction(w http.ResponseWriter, r *http.Request) {
 	}
 	v.SignedDate = fmtDateLong(conv.TeleversementSigneeLe)
 	v.SignatureDateValue = isoDate(conv.TeleversementSigneeLe, c.today())
-	canChange := access.Can(sub, access.ChangeConvention) && !sub.ReadOnly()
-	v.CanEditSignature = canChange && conv.Statut.IsCompleted() && (sub.InstructeurSide() || sub.BailleurSide())
+	v.CanEditSignature = k.Can(convention.ActionSetSignatureDate)
 	if conv.NomFichierPublicationSPF != "" {
 		v.PublicationURL = "/conventions/display_convention_publie/" + id
 	}
@@ -80,90 +77,48 @@ func (c *conventions) postAction(w http.ResponseWriter, r *http.Request) {
 	if conv.DateResiliation != nil {
 		v.DateResiliation = fr.DateLong(*conv.DateResiliation)
 	}
+	v.BackToInstruction = k.Can(convention.ActionBackToInstruction)
+	v.SendToPublication = k.Can(convention.ActionSendToPublication)
+	v.CancelPublication = k.Can(convention.ActionCancelPublication)
+	v.BackToPublication = k.Can(convention.ActionBackToPublicationEnCours)
 
-	allowed, err := convention.Allowed(ctx, q, sub, conv)
-	if err != nil {
-		c.s.serverError(w, r, err)
-		return
+	v.RootUUID = conv.RootUUID().String()
+	if k.Ongoing != nil {
+		v.OngoingURL = recapURL(k.Ongoing.UUID.String())
 	}
-	v.BackToInstruction = slices.Contains(allowed, convention.ActionBackToInstruction)
-	v.SendToPublication = slices.Contains(allowed, convention.ActionSendToPublication)
-	v.CancelPublication = slices.Contains(allowed, convention.ActionCancelPublication)
-	v.BackToPublication = slices.Contains(allowed, convention.ActionBackToPublicationEnCours)
-
-	root := conv
-	if conv.IsAvenant() {
-		if root, err = convention.LoadByID(ctx, q, conv.RootID()); err != nil {
-			c.s.serverError(w, r, err)
-			return
-		}
-	}
-	v.RootUUID = root.UUID.String()
-	ongoing, err := convention.OngoingAvenant(ctx, q, root.ID)
-	if err != nil {
-		c.s.serverError(w, r, err)
-		return
-	}
-	if ongoing != nil {
-		v.OngoingURL = recapURL(ongoing.UUID.String())
-	}
-	canAdd := access.Can(sub, access.AddConvention) && !sub.ReadOnly()
-	v.CanCreateAvenant = canAdd && ongoing == nil && root.Statut.IsCompleted()
+	v.CanCreateAvenant = k.Can(convention.ActionCreateAvenant)
 	v.CanEnd = v.CanCreateAvenant
 	if v.CanCreateAvenant {
-		rows, err := q.Query(ctx, `SELECT nom FROM conventions_avenanttype WHERE nom NOT IN ('denonciation', 'resiliation') ORDER BY id`)
+		types, err := convention.ListAvenantTypes(ctx, q)
 		if err != nil {
 			c.s.serverError(w, r, err)
 			return
 		}
-		names, err := pgx.CollectRows(rows, pgx.RowTo[string])
-		if err != nil {
-			c.s.serverError(w, r, err)
-			return
-		}
-		for _, n := range names {
-			v.AvenantTypes = append(v.AvenantTypes, option{Value: n, Label: label(programme.AvenantTypes, n)})
+		for _, t := range types {
+			v.AvenantTypes = append(v.AvenantTypes, option{Value: t.Nom, Label: label(programme.AvenantTypes, t.Nom)})
 		}
 	}
 
-	rows, err := q.Query(ctx, `SELECT a.uuid, COALESCE(a.numero, ''), a.statut, a.televersement_convention_signee_le,
-		COALESCE((SELECT array_agg(t.nom ORDER BY t.id) FROM conventions_convention_avenant_types cat
-		          JOIN conventions_avenanttype t ON t.id = cat.avenanttype_id WHERE cat.convention_id = a.id), '{}')
-		FROM conventions_convention a WHERE a.parent_id = $1
-		ORDER BY a.televersement_convention_signee_le NULLS LAST, a.cree_le, a.id`, root.ID)
+	avenants, err := convention.Avenants(ctx, q, conv.RootID())
 	if err != nil {
 		c.s.serverError(w, r, err)
 		return
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var u uuid.UUID
-		var numero, statut string
-		var signee *time.Time
-		var types []string
-		if err := rows.Scan(&u, &numero, &statut, &signee, &types); err != nil {
-			c.s.serverError(w, r, err)
-			return
-		}
-		st := convention.Statut(statut)
+	for _, a := range avenants {
 		var labels []string
-		for _, t := range types {
+		for _, t := range a.Types {
 			labels = append(labels, label(programme.AvenantTypes, t))
 		}
-		row := avenantRow{URL: conventionURL(st, u.String()), Numero: numeroOr(numero, "en cours"), Statut: st.NeutralLabel(),
-			BadgeClass: badgeClass(st), Types: strings.Join(labels, ", "), SigneeLe: fmtDate(signee)}
+		row := avenantRow{URL: conventionURL(a.Statut, a.UUID.String()), Numero: numeroOr(a.Numero, "en cours"),
+			Statut: a.Statut.NeutralLabel(), BadgeClass: a.Statut.BadgeClass(), Types: strings.Join(labels, ", "), SigneeLe: fmtDate(a.SigneeLe)}
 		switch {
-		case slices.Contains(types, convention.TypeDenonciation):
+		case a.IsDenonciation():
 			v.Denonciations = append(v.Denonciations, row)
-		case slices.Contains(types, convention.TypeResiliation):
+		case a.IsResiliation():
 			v.Resiliations = append(v.Resiliations, row)
 		default:
 			v.Avenants = append(v.Avenants, row)
 		}
-	}
-	if err := rows.Err(); err != nil {
-		c.s.serverError(w, r, err)
-		return
 	}
 	c.s.render(w, r, http.StatusOK, "convention_post_action", v)
 }

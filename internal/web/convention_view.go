@@ -39,7 +39,7 @@ func header(c *convention.Convention, sub *access.Subject) conventionHeader {
 	id := c.UUID.String()
 	h := conventionHeader{
 		UUID: id, Kind: c.Kind(), Operation: c.ProgrammeNom, NumOp: c.NumeroOperation, Bailleur: c.BailleurNom,
-		BadgeClass: badgeClass(c.Statut), RecapURL: recapURL(id), JournalURL: "/conventions/journal/" + id,
+		BadgeClass: c.Statut.BadgeClass(), RecapURL: recapURL(id), JournalURL: "/conventions/journal/" + id,
 		IsAvenant: c.IsAvenant(), IsCompleted: c.Statut.IsCompleted(),
 	}
 	accord := "e"
@@ -64,7 +64,7 @@ func header(c *convention.Convention, sub *access.Subject) conventionHeader {
 	default:
 		h.Title = "Convention " + numeroOr(c.Numero, "sans numéro")
 	}
-	if c.Statut.IsValidated() && c.Statut != convention.ASigner {
+	if c.Statut.HasOverview() {
 		h.PostAction = postActionURL(id)
 	}
 	return h
@@ -183,14 +183,15 @@ type commentIndex struct {
 	subject *access.Subject
 }
 
-func newCommentIndex(ctx context.Context, q comment.Querier, c *convention.Convention, sub *access.Subject, next string) (*commentIndex, error) {
+func newCommentIndex(ctx context.Context, q comment.Querier, k *convention.Capability, next string) (*commentIndex, error) {
+	c := k.Convention
 	list, err := comment.List(ctx, q, c.ID, nil)
 	if err != nil {
 		return nil, err
 	}
 	ix := &commentIndex{
-		enabled: c.Statut.In(convention.CommentableStatuts...) && access.Can(sub, access.AddComment),
-		conv:    c.UUID.String(), next: next, byKey: map[string][]comment.Comment{}, subject: sub,
+		enabled: k.Can(convention.ActionComment),
+		conv:    c.UUID.String(), next: next, byKey: map[string][]comment.Comment{}, subject: access.FromContext(ctx),
 	}
 	for _, cm := range list {
 		ix.byKey[cm.Key.String()] = append(ix.byKey[cm.Key.String()], cm)
@@ -208,7 +209,8 @@ func (ix *commentIndex) field(nom, champ string, obj *uuid.UUID) commentField {
 	if obj != nil {
 		f.UUIDObjet = obj.String()
 	}
-	for _, cm := range ix.byKey[k.String()] {
+	for i := range ix.byKey[k.String()] {
+		cm := &ix.byKey[k.String()][i]
 		f.Count++
 		if cm.Statut == comment.Ouvert {
 			f.Open = true
@@ -216,8 +218,8 @@ func (ix *commentIndex) field(nom, champ string, obj *uuid.UUID) commentField {
 		f.Comments = append(f.Comments, commentItem{
 			UUID: cm.UUID.String(), Author: cm.UserName, Date: fr.DateTime(cm.CreeLe), Message: cm.Message,
 			StatutLabel: cm.Statut.Label(), BadgeClass: commentBadge(cm.Statut),
-			CanResolve: cm.Statut == comment.Ouvert, CanReopen: cm.Statut == comment.Resolu,
-			CanClose: cm.Statut != comment.Clos && ix.subject.InstructeurSide(),
+			CanResolve: cm.CanMove(ix.subject, comment.Resolu), CanReopen: cm.CanMove(ix.subject, comment.Ouvert),
+			CanClose: cm.CanMove(ix.subject, comment.Clos),
 		})
 	}
 	// Comments stay readable after the commentable statuts.

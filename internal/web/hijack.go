@@ -140,26 +140,13 @@ func (a *accounts) adminUsers(w http.ResponseWriter, r *http.Request) {
 		q = q[:150]
 	}
 	v := adminUsersView{Page: a.s.page(r, "Utilisateurs"), Query: q}
-	like := "%" + strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(q) + "%"
-	rows, err := a.s.opts.DB.Query(ctx, `
-		SELECT id, username, first_name, last_name, email, is_active, is_staff, is_superuser,
-		       coalesce(cerbere_login, ''), count(*) OVER ()
-		  FROM users_user
-		 WHERE $1 = '' OR username ILIKE $2 OR email ILIKE $2
-		    OR (first_name || ' ' || last_name) ILIKE $2
-		 ORDER BY username
-		 LIMIT $3`, q, like, adminUsersLimit)
+	users, total, err := account.List(ctx, a.s.opts.DB, q, adminUsersLimit)
 	if err != nil {
 		a.s.serverError(w, r, err)
 		return
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var u account.User
-		if err := rows.Scan(&u.ID, &u.Username, &u.FirstName, &u.LastName, &u.Email, &u.IsActive, &u.IsStaff, &u.IsSuperuser, &u.CerbereLogin, &v.Total); err != nil {
-			a.s.serverError(w, r, err)
-			return
-		}
+	v.Total = total
+	for _, u := range users {
 		status := "Utilisateur"
 		switch {
 		case !u.IsActive:
@@ -174,10 +161,6 @@ func (a *accounts) adminUsers(w http.ResponseWriter, r *http.Request) {
 		}
 		v.Users = append(v.Users, adminUserRow{ID: u.ID, Username: u.Username, Name: u.DisplayName(), Email: u.Email,
 			Status: status, CanImpersonate: account.CanImpersonate(actor, u) == nil})
-	}
-	if err := rows.Err(); err != nil {
-		a.s.serverError(w, r, err)
-		return
 	}
 	v.Truncated = v.Total > len(v.Users)
 	a.s.render(w, r, http.StatusOK, "admin_users", v)

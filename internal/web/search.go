@@ -67,35 +67,6 @@ type searchRow struct {
 	Logements   string
 }
 
-// statutTabs are the quick filters above the list: presets of cstatut
-// (the reference's legacy tabs, kept as links to the filtered list).
-var statutTabs = []struct {
-	label   string
-	statuts []convention.Statut
-}{
-	{"Toutes", nil},
-	{"En cours", convention.ActiveStatuts},
-	{"Actives", convention.CompletedStatuts},
-	{"Terminées", []convention.Statut{convention.Resiliee, convention.Denoncee, convention.Annulee}},
-}
-
-// badgeClass is the DSFR badge colour of a statut.
-func badgeClass(s convention.Statut) string {
-	switch s {
-	case convention.Instruction:
-		return "fr-badge--info"
-	case convention.Correction:
-		return "fr-badge--warning"
-	case convention.ASigner:
-		return "fr-badge--new"
-	case convention.Signee, convention.PublicationEnCours, convention.Publie:
-		return "fr-badge--success"
-	case convention.Resiliee, convention.Denoncee, convention.Annulee:
-		return "fr-badge--error"
-	}
-	return ""
-}
-
 var sortChoices = []option{
 	{"", "Pertinence puis plus récentes", false},
 	{"-cree_le", "Plus récentes", false},
@@ -146,14 +117,14 @@ func (c *conventions) search(w http.ResponseWriter, r *http.Request) {
 		s.Selected = s.Value == f.OrderBy
 		v.Sorts = append(v.Sorts, s)
 	}
-	for _, t := range statutTabs {
+	for _, t := range search.StatutPresets {
 		q := f
 		q.Statuts = nil
-		for _, st := range t.statuts {
+		for _, st := range t.Statuts {
 			q.Statuts = append(q.Statuts, string(st))
 		}
 		cur := sameSet(q.Statuts, f.Statuts)
-		v.Tabs = append(v.Tabs, tabLink{Label: t.label, URL: withQuery("/conventions/recherche", q.Values()), Current: cur})
+		v.Tabs = append(v.Tabs, tabLink{Label: t.Label, URL: withQuery("/conventions/recherche", q.Values()), Current: cur})
 	}
 	v.Advanced = len(f.Statuts) > 0 || f.Financement != "" || f.NatureLogement != "" || f.DateSignature != 0 ||
 		f.BailleurUUID != "" || f.AvenantSeulement || f.ANRU || f.ANAH || f.SecondeVie
@@ -161,7 +132,7 @@ func (c *conventions) search(w http.ResponseWriter, r *http.Request) {
 	for _, row := range res.Rows {
 		sr := searchRow{
 			URL: conventionURL(row.Statut, row.UUID), Numero: row.Numero, IsAvenant: row.IsAvenant,
-			Statut: row.Statut.NeutralLabel(), BadgeClass: badgeClass(row.Statut),
+			Statut: row.Statut.NeutralLabel(), BadgeClass: row.Statut.BadgeClass(),
 			Operation: row.ProgrammeNom, NumOp: row.NumeroOperation, Bailleur: row.BailleurNom,
 			Commune: strings.TrimSpace(row.CodePostal + " " + row.Ville), Logements: fr.Int(row.NbLogements),
 		}
@@ -212,38 +183,25 @@ func (c *conventions) search(w http.ResponseWriter, r *http.Request) {
 	c.s.render(w, r, http.StatusOK, "convention_search", v)
 }
 
-// userBailleurs is the bailleur filter list: the user's bailleurs with a
-// name, at most 20, the selected one always included.
+// userBailleurs is the bailleur filter list, by name.
 func (c *conventions) userBailleurs(r *http.Request, sub *access.Subject, selected string) ([]option, error) {
-	var a access.Args
-	sel := a.Add(strings.ToLower(selected))
-	sql := `SELECT b.uuid::text, b.nom FROM bailleurs_bailleur b
- WHERE b.nom <> '' AND (` + access.BailleurScope(sub, &a, false) + ` OR b.uuid::text = ` + sel + `)
- ORDER BY b.uuid::text = ` + sel + ` DESC, b.nom LIMIT 20`
-	rows, err := c.s.opts.DB.Query(r.Context(), sql, a.Values()...)
+	list, err := search.BailleurChoices(r.Context(), c.s.opts.DB, sub, selected)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
 	var out []option
-	for rows.Next() {
-		var o option
-		if err := rows.Scan(&o.Value, &o.Label); err != nil {
-			return nil, err
-		}
-		o.Selected = o.Value == strings.ToLower(selected)
-		out = append(out, o)
+	for _, b := range list {
+		out = append(out, option{Value: b.Code, Label: b.Label, Selected: b.Code == strings.ToLower(selected)})
 	}
 	slices.SortFunc(out, func(x, y option) int { return strings.Compare(x.Label, y.Label) })
-	return out, rows.Err()
+	return out, nil
 }
 
 // conventionURL is where a convention opens from a list (spec §1.4):
 // signed, published, dénoncée and résiliée ones on their overview, the
 // others on their récapitulatif.
 func conventionURL(st convention.Statut, id string) string {
-	switch st {
-	case convention.Signee, convention.Publie, convention.Denoncee, convention.Resiliee, convention.PublicationEnCours:
+	if st.HasOverview() {
 		return postActionURL(id)
 	}
 	return recapURL(id)

@@ -3,17 +3,15 @@ package web
 import (
 	"context"
 	"encoding/gob"
-	"errors"
-	"fmt"
 	"net/http"
 	"time"
 
 	"github.com/alexedwards/scs/pgxstore"
 	"github.com/alexedwards/scs/v2"
 	"github.com/alexedwards/scs/v2/memstore"
-	"github.com/jackc/pgx/v5"
 
 	"github.com/MTES-MCT/apilos-go/internal/access"
+	"github.com/MTES-MCT/apilos-go/internal/account"
 	"github.com/MTES-MCT/apilos-go/internal/config"
 )
 
@@ -110,122 +108,14 @@ func (s *server) loadSubject(ctx context.Context) (*access.Subject, error) {
 	if r, ok := s.sessions.Get(ctx, sessionRole).(access.Role); ok {
 		cerbereRole = &r
 	}
-	var chosenRole *int64
-	if id := s.sessions.GetInt64(ctx, sessionRoleID); id != 0 {
-		chosenRole = &id
-	}
-	var cerbereBailleur *int64
-	if cerbereRole != nil && cerbereRole.BailleurID != 0 {
-		cerbereBailleur = &cerbereRole.BailleurID
-	}
-
-	var (
-		sub                              access.Subject
-		first, last, cerbere             string
-		hasCerbere                       bool
-		roleID, roleBailleur, roleAdmin  *int64
-		typologie, group, perReg, perDep *string
-		children                         []int64
-	)
-	err := s.opts.DB.QueryRow(ctx, subjectQuery, uid, chosenRole, cerbereBailleur).Scan(
-		&sub.UserID, &sub.Username, &first, &last, &sub.Email,
-		&sub.IsSuperuser, &sub.IsStaff, &sub.IsActive, &cerbere, &hasCerbere,
-		&roleID, &typologie, &group, &roleBailleur, &roleAdmin, &perReg, &perDep,
-		&sub.FiltreDepartements, &children,
-	)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return &access.Subject{}, s.sessions.Destroy(ctx)
-	}
+	sub, found, err := account.LoadSubject(ctx, s.opts.DB, uid, s.sessions.GetInt64(ctx, sessionRoleID), cerbereRole)
 	if err != nil {
-		return nil, fmt.Errorf("chargement de l'utilisateur %d de la session : %w", uid, err)
+		return nil, err
 	}
-	if !sub.IsActive {
+	if !found || !sub.IsActive {
 		return &access.Subject{}, s.sessions.Destroy(ctx)
-	}
-	sub.DisplayName = displayName(first, last, sub.Username)
-	if hasCerbere {
-		sub.CerbereLogin = cerbere
-		sub.Role = cerbereRole
-	} else if roleID != nil {
-		r := &access.Role{
-			ID:                   *roleID,
-			Typologie:            deref(typologie),
-			Group:                deref(group),
-			BailleurID:           derefInt(roleBailleur),
-			AdministrationID:     derefInt(roleAdmin),
-			PerimetreRegion:      deref(perReg),
-			PerimetreDepartement: deref(perDep),
-		}
-		r.ReadOnly = len(r.Group) > 9 && r.Group[:9] == "readonly_"
-		switch r.Typologie {
-		case access.TypologieBailleur:
-			r.Profile = access.ProfileBailleur
-		case access.TypologieInstructeur:
-			r.Profile = access.ProfileInstructeur
-		}
-		if sub.IsStaff || sub.IsSuperuser {
-			r.Profile = access.ProfileStaff
-		}
-		sub.Role = r
-	}
-	if sub.Role != nil && sub.Role.BailleurID != 0 {
-		sub.BailleurIDs = append([]int64{sub.Role.BailleurID}, children...)
-	}
-	if len(sub.FiltreDepartements) == 0 {
-		sub.FiltreDepartements = nil // no filter, like a Subject built by hand
 	}
 	sub.Expert = s.sessions.GetBool(ctx, sessionExpert)
 	sub.ImpersonatorID = s.sessions.GetInt64(ctx, sessionImpersonatorID)
-	return &sub, nil
-}
-
-// subjectQuery reads the account, its current role (local accounts: the
-// chosen one if it is still theirs, else the first by id; CERBERE
-// accounts: none here, the role comes from the session), its département
-// filter and the direct children of the role's bailleur ($3 is the
-// CERBERE role's bailleur, which wins over the DB role's).
-const subjectQuery = `
-SELECT u.id, u.username, u.first_name, u.last_name, u.email,
-       u.is_superuser, u.is_staff, u.is_active, COALESCE(u.cerbere_login, ''), u.cerbere_login IS NOT NULL,
-       r.id, r.typologie, g.name, r.bailleur_id::int8, r.administration_id::int8, r.perimetre_region, r.perimetre_departement,
-       ARRAY(SELECT d.code_postal::text FROM users_user_filtre_departements f
-               JOIN apilos_settings_departement d ON d.id = f.departement_id
-              WHERE f.user_id = u.id ORDER BY d.code_postal),
-       ARRAY(SELECT b.id::int8 FROM bailleurs_bailleur b
-              WHERE b.parent_id = COALESCE($3::int8, r.bailleur_id) ORDER BY b.id)
-  FROM users_user u
-  LEFT JOIN LATERAL (
-        SELECT ro.* FROM users_role ro
-         WHERE ro.user_id = u.id AND u.cerbere_login IS NULL
-         ORDER BY (ro.id = $2::int8) IS TRUE DESC, ro.id
-         LIMIT 1) r ON TRUE
-  LEFT JOIN auth_group g ON g.id = r.group_id
- WHERE u.id = $1`
-
-func displayName(first, last, username string) string {
-	n := first
-	if last != "" {
-		if n != "" {
-			n += " "
-		}
-		n += last
-	}
-	if n == "" {
-		return username
-	}
-	return n
-}
-
-func deref(p *string) string {
-	if p == nil {
-		return ""
-	}
-	return *p
-}
-
-func derefInt(p *int64) int64 {
-	if p == nil {
-		return 0
-	}
-	return *p
+	return sub, nil
 }
