@@ -141,12 +141,14 @@ type tokenClaims struct {
 	now func() time.Time
 }
 
-func (c tokenClaims) GetExpirationTime() (*gojwt.NumericDate, error) { return c.ExpiresAt.numeric(), nil }
-func (c tokenClaims) GetIssuedAt() (*gojwt.NumericDate, error)       { return c.IssuedAt.numeric(), nil }
-func (c tokenClaims) GetNotBefore() (*gojwt.NumericDate, error)      { return c.NotBefore.numeric(), nil }
-func (c tokenClaims) GetIssuer() (string, error)                     { return "", nil }
-func (c tokenClaims) GetSubject() (string, error)                    { return "", nil }
-func (c tokenClaims) GetAudience() (gojwt.ClaimStrings, error)       { return nil, nil }
+func (c tokenClaims) GetExpirationTime() (*gojwt.NumericDate, error) {
+	return c.ExpiresAt.numeric(), nil
+}
+func (c tokenClaims) GetIssuedAt() (*gojwt.NumericDate, error)  { return c.IssuedAt.numeric(), nil }
+func (c tokenClaims) GetNotBefore() (*gojwt.NumericDate, error) { return c.NotBefore.numeric(), nil }
+func (c tokenClaims) GetIssuer() (string, error)                { return "", nil }
+func (c tokenClaims) GetSubject() (string, error)               { return "", nil }
+func (c tokenClaims) GetAudience() (gojwt.ClaimStrings, error)  { return nil, nil }
 
 // claimError is a protocol claim problem found by Validate.
 type claimError string
