@@ -101,9 +101,13 @@ func Parse(v url.Values) Filters {
 		ANAH:             v.Has("anah"),
 		SecondeVie:       v.Has("seconde_vie"),
 	}
-	for _, s := range v["cstatut"] {
-		if convention.Statut(s).Valid() && !slices.Contains(f.Statuts, s) {
-			f.Statuts = append(f.Statuts, s)
+	// Repeated, or joined by commas as in the links the reference gave
+	// SIAP's dashboard (no statut holds a comma).
+	for _, joined := range v["cstatut"] {
+		for _, s := range strings.Split(joined, ",") {
+			if convention.Statut(s).Valid() && !slices.Contains(f.Statuts, s) {
+				f.Statuts = append(f.Statuts, s)
+			}
 		}
 	}
 	if !known(Financements, f.Financement) {

@@ -169,6 +169,10 @@ func TestScenario25OrderAndFutureResiliation(t *testing.T) {
 	if len(res.Rows) != 6 {
 		t.Errorf("Signée + Résiliée : %d lignes, veut 6", len(res.Rows))
 	}
+	// The same, joined by a comma (links of SIAP's dashboard).
+	if res = w.search(superuser(), "cstatut=5.+Sign%C3%A9e,6.+R%C3%A9sili%C3%A9e"); len(res.Rows) != 6 {
+		t.Errorf("Signée,Résiliée : %d lignes, veut 6", len(res.Rows))
+	}
 }
 
 func TestNumeroSuffixAndContains(t *testing.T) {
