@@ -50,6 +50,11 @@ type Options struct {
 	HabilitationTTL time.Duration
 }
 
+// HabilitationTTL is how long the processes keep a confirmed
+// habilitation before asking SIAP again (a token lives 5 minutes; SIAP
+// is called at most once a minute per user and habilitation).
+const HabilitationTTL = time.Minute
+
 type apiServer struct {
 	o        Options
 	verifier *jwt.Verifier

@@ -92,11 +92,11 @@ type Convention struct {
 
 // Lot is a lot with its loans, dwellings and parkings.
 type Lot struct {
-	NbLogements        *int64             `json:"nb_logements"`
-	Financement        string             `json:"financement"`
-	TypeHabitat        string             `json:"type_habitat"`
-	Prets              []Pret             `json:"prets"`
-	Logements          []Logement         `json:"logements"`
+	NbLogements        *int64              `json:"nb_logements"`
+	Financement        string              `json:"financement"`
+	TypeHabitat        string              `json:"type_habitat"`
+	Prets              []Pret              `json:"prets"`
+	Logements          []Logement          `json:"logements"`
 	TypeStationnements []TypeStationnement `json:"type_stationnements"`
 }
 
