@@ -188,3 +188,11 @@ func TestLoggedInAnswersAreNotStored(t *testing.T) {
 		t.Error("anonymous login page marked private")
 	}
 }
+
+func init() {
+	renderFixtures["api_docs"] = func(p Page) (any, []string) {
+		return apiDocsView{Page: p, SchemaURL: apiSchemaURL, Swagger: true},
+			[]string{`data-url="/api-siap/v0/schema/?format=json"`, "swagger-ui-bundle.js", "swagger-init.js", "Documentation de l'API APiLos"}
+	}
+	matrixRows = append(matrixRows, matrixRow{Pattern: apiDocsPattern, Want: map[string]string{"*": "200"}})
+}
