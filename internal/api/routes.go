@@ -23,6 +23,16 @@ type route struct {
 	Method, Path string
 }
 
+// Endpoints lists the routes of the API as "METHOD /api-siap/v0/path"
+// (for the tests of the site that mounts it).
+func Endpoints() []string {
+	var out []string
+	for _, r := range newServer(Options{}).routes {
+		out = append(out, r.Method+" "+Prefix+r.Path)
+	}
+	return out
+}
+
 // handle registers a route on the mux and in the table.
 func (a *apiServer) handle(method, path string, h http.Handler) {
 	a.routes = append(a.routes, route{Method: method, Path: path})
