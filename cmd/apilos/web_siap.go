@@ -31,7 +31,7 @@ func siapWiring(cfg config.Config, pool *pgxpool.Pool, log *slog.Logger) (*web.C
 		Pattern: api.Prefix,
 		Rule:    access.Delegated("jeton JWT du SIAP vérifié par internal/api (JWT_SIGN_KEY)"),
 		Handler: api.New(api.Options{JWTKey: []byte(cfg.JWTSignKey), Habilitations: svc, DB: pool, IsHTTPS: web.IsHTTPS, Logger: log,
-			HabilitationTTL: api.HabilitationTTL}),
+			HabilitationTTL: api.HabilitationTTL, KPITTL: api.KPITTL}),
 	}
 	if cfg.CerbereAuth == "" {
 		return nil, route, nil

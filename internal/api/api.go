@@ -44,6 +44,9 @@ type Options struct {
 	Now func() time.Time
 	// Logger; slog.Default() when nil.
 	Logger *slog.Logger
+	// KPITTL keeps the indicators of a scope that long (KPITTL in the
+	// processes); 0: counted at every call.
+	KPITTL time.Duration
 	// HabilitationTTL keeps the subject of a (user-login,
 	// habilitation-id) pair that long after SIAP confirmed it, instead of
 	// asking SIAP again at every call; 0: every call asks.
@@ -62,6 +65,7 @@ type apiServer struct {
 	// routes is the route table, checked against the OpenAPI document.
 	routes   []route
 	subjects *subjectCache
+	kpis     *kpiCache
 }
 
 // New returns the handler of every /api-siap/v0/ route.
@@ -77,7 +81,7 @@ func newServer(o Options) *apiServer {
 		o.IsHTTPS = func(r *http.Request) bool { return r.TLS != nil }
 	}
 	a := &apiServer{o: o, verifier: jwt.NewVerifier(o.JWTKey, o.Now), mux: http.NewServeMux(),
-		subjects: newSubjectCache(o.HabilitationTTL, o.Now)}
+		subjects: newSubjectCache(o.HabilitationTTL, o.Now), kpis: newKPICache(o.KPITTL, o.Now)}
 	a.register()
 	a.mux.HandleFunc(Prefix, a.notFound)
 	return a

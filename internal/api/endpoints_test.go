@@ -15,6 +15,7 @@ import (
 	"go.yaml.in/yaml/v4"
 
 	"github.com/MTES-MCT/apilos-go/internal/access"
+	"github.com/MTES-MCT/apilos-go/internal/convention"
 	"github.com/MTES-MCT/apilos-go/internal/dbtest"
 	"github.com/MTES-MCT/apilos-go/internal/fixture"
 	"github.com/MTES-MCT/apilos-go/internal/habilitation"
@@ -392,5 +393,30 @@ func TestHabilitationCache(t *testing.T) {
 	}
 	if _, ok := newSubjectCache(0, clock).get("u", 12); ok {
 		t.Error("TTL 0 caches")
+	}
+}
+
+func TestKPICache(t *testing.T) {
+	now := time.Date(2026, 1, 1, 10, 0, 0, 0, time.UTC)
+	c := newKPICache(KPITTL, func() time.Time { return now })
+	calls := 0
+	count := func(context.Context) ([]convention.Indicator, error) {
+		calls++
+		return []convention.Indicator{{Label: "en cours", Valeur: int64(calls)}}, nil
+	}
+	adm := func(id int64) *access.Subject {
+		return &access.Subject{IsActive: true, Role: &access.Role{Typologie: access.TypologieInstructeur, Profile: access.ProfileSerGest, AdministrationID: id}}
+	}
+	ctx := context.Background()
+	c.get(ctx, adm(1), count)
+	if got, _ := c.get(ctx, adm(1), count); calls != 1 || got[0].Valeur != 1 {
+		t.Errorf("same scope counted %d times", calls)
+	}
+	if c.get(ctx, adm(2), count); calls != 2 {
+		t.Error("another administration served the first one's figures")
+	}
+	now = now.Add(KPITTL + time.Second)
+	if got, _ := c.get(ctx, adm(1), count); calls != 3 || got[0].Valeur != 3 {
+		t.Error("figures served after KPITTL")
 	}
 }

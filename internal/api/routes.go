@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"strings"
@@ -104,7 +105,10 @@ func (a *apiServer) fail(w http.ResponseWriter, r *http.Request, err error) {
 
 // conventionKPI is GET convention_kpi/ (§3.4).
 func (a *apiServer) conventionKPI(w http.ResponseWriter, r *http.Request) {
-	kpis, err := convention.KPIs(r.Context(), a.o.DB, access.FromContext(r.Context()))
+	sub := access.FromContext(r.Context())
+	kpis, err := a.kpis.get(r.Context(), sub, func(ctx context.Context) ([]convention.Indicator, error) {
+		return convention.KPIs(ctx, a.o.DB, sub)
+	})
 	if err != nil {
 		a.fail(w, r, err)
 		return

@@ -66,8 +66,15 @@ func KPIs(ctx context.Context, q Querier, s *access.Subject) ([]Indicator, error
 		}
 	}
 	var a access.Args
-	rows, err := q.Query(ctx, `SELECT c.statut, count(*) FROM conventions_convention c JOIN programmes_programme p ON p.id = c.programme_id
-		WHERE c.parent_id IS NULL AND c.statut = ANY(`+a.Add(statuts)+`::text[]) AND `+access.ConventionScope(s, &a)+`
+	st := a.Add(statuts)
+	scope := access.ConventionScope(s, &a)
+	from := "conventions_convention c JOIN programmes_programme p ON p.id = c.programme_id"
+	if scope == "TRUE" {
+		// Every convention: the count reads the statut index alone.
+		from = "conventions_convention c"
+	}
+	rows, err := q.Query(ctx, `SELECT c.statut, count(*) FROM `+from+`
+		WHERE c.parent_id IS NULL AND c.statut = ANY(`+st+`::text[]) AND `+scope+`
 		GROUP BY c.statut`, a.Values()...)
 	if err != nil {
 		return nil, fmt.Errorf("indicateurs : %w", err)
