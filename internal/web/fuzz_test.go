@@ -370,17 +370,5 @@ func (w *fuzzWorld) authenticate(req *http.Request, who string) {
 	default:
 		a = w.bailleur
 	}
-	ctx, err := w.s.sessions.Load(context.Background(), "")
-	if err != nil {
-		w.t.Fatal(err)
-	}
-	w.s.sessions.Put(ctx, sessionUserID, a.userID)
-	if a.roleID != 0 {
-		w.s.sessions.Put(ctx, sessionRoleID, a.roleID)
-	}
-	token, _, err := w.s.sessions.Commit(ctx)
-	if err != nil {
-		w.t.Fatal(err)
-	}
-	req.AddCookie(&http.Cookie{Name: sessionCookieName, Value: token})
+	req.AddCookie(&http.Cookie{Name: sessionCookieName, Value: a.newSession()})
 }
