@@ -3,7 +3,6 @@ package web
 import (
 	"errors"
 	"io"
-	"mime/multipart"
 	"net/http"
 	"slices"
 	"time"
@@ -97,12 +96,6 @@ func (c *conventions) sent(w http.ResponseWriter, r *http.Request)        { c.do
 func (c *conventions) signedDate(w http.ResponseWriter, r *http.Request)  { c.documentPage(w, r, false) }
 func (c *conventions) publication(w http.ResponseWriter, r *http.Request) { c.documentPage(w, r, true) }
 
-// uploadedFile is the multipart "file" field (nil when absent); the form
-// was parsed and bounded by decodeInput (acceptFiles(maxUpload, ...)).
-func uploadedFile(r *http.Request) (multipart.File, error) {
-	return multipartFile(r, "file")
-}
-
 // sentUpload is POST /conventions/sent/<uuid>: the signed PDF is stored
 // and recorded (first step of T6), the statut does not change.
 func (c *conventions) sentUpload(w http.ResponseWriter, r *http.Request) {
@@ -123,7 +116,7 @@ func (c *conventions) upload(w http.ResponseWriter, r *http.Request, publication
 	if publication {
 		back = "/conventions/publication/" + cr.UUID
 	}
-	f, err := uploadedFile(r)
+	f, err := multipartFile(r, "file") // parsed and bounded by acceptFiles
 	if err != nil {
 		c.outcome(w, r, err, back)
 		return

@@ -302,8 +302,9 @@ func safePath(p string) string {
 	return strings.ReplaceAll(strings.ToValidUTF8(p, "\uFFFD"), "\x00", "")
 }
 
-// multipartFile is the "file" field of a multipart form already parsed
-// by decodeInput (nil when absent).
+// multipartFile is a file field of a multipart form already parsed and
+// bounded by decodeInput, on a route declared with acceptFiles (nil when
+// absent).
 func multipartFile(r *http.Request, field string) (multipart.File, error) {
 	f, _, err := r.FormFile(field)
 	if errors.Is(err, http.ErrMissingFile) || errors.Is(err, http.ErrNotMultipart) {
