@@ -10,18 +10,21 @@ if [ ! -f .dsfr.yml ]; then
 	echo "assets : .dsfr.yml manquant à la racine (accept-license: 1.0.1), l'installation du DSFR serait refusée" >&2
 	exit 1
 fi
+# No install scripts: the packages ship built files, and one dependency of
+# swagger-ui-dist would otherwise send usage statistics.
 if [ -f package-lock.json ]; then
-	npm ci --no-audit --no-fund
+	npm ci --no-audit --no-fund --ignore-scripts
 else
-	npm install --no-audit --no-fund
+	npm install --no-audit --no-fund --ignore-scripts
 fi
 
 dsfr=node_modules/@gouvfr/dsfr/dist
 htmx=node_modules/htmx.org/dist
+swagger=node_modules/swagger-ui-dist
 out=internal/web/static/vendor
 
 rm -rf "$out"
-mkdir -p "$out/dsfr/artwork/pictograms" "$out/dsfr/artwork/background" "$out/dsfr/icons" "$out/htmx"
+mkdir -p "$out/dsfr/artwork/pictograms" "$out/dsfr/artwork/background" "$out/dsfr/icons" "$out/htmx" "$out/swagger-ui"
 
 cp "$dsfr/dsfr.min.css" "$dsfr/dsfr.module.min.js" "$dsfr/dsfr.nomodule.min.js" "$out/dsfr/"
 # Marianne and Spectral, woff2 and the woff fallback named by the CSS.
@@ -46,6 +49,10 @@ cp -R "$dsfr/artwork/pictograms/." "$out/dsfr/artwork/pictograms/"
 cp "$dsfr/artwork/background/ovoid.svg" "$out/dsfr/artwork/background/"
 
 cp "$htmx/htmx.min.js" "$out/htmx/"
+
+# Swagger UI of the SIAP API documentation (/api-siap/v0/schema-ui/),
+# served from the site: the pages' CSP allows no other origin.
+cp "$swagger/swagger-ui-bundle.js" "$swagger/swagger-ui.css" "$swagger/LICENSE" "$out/swagger-ui/"
 
 cp node_modules/@gouvfr/dsfr/LICENSE.md "$out/dsfr/LICENSE.md" 2>/dev/null || true
 echo "assets : fichiers copiés dans $out ($(du -sh "$out" | cut -f1))"

@@ -25,7 +25,7 @@ import (
 )
 
 func init() {
-	var dataDir string
+	var dataDir, host string
 	cmd := &cobra.Command{
 		Use:   "dev",
 		Short: "Lance APiLos en local sans installation : base PostgreSQL privée, Redis intégré, web et worker",
@@ -34,7 +34,11 @@ func init() {
     sauf si DATABASE_URL est défini ;
   - un Redis intégré au processus, sauf si REDIS_URL est défini ;
   - les migrations, les rôles et permissions, puis le jeu de démonstration si la base est vide ;
-  - le site web (port PORT, 8001 par défaut), le worker et le planificateur.`,
+  - le site web (port PORT, 8001 par défaut, sur 127.0.0.1 seulement sauf --host), le worker
+    et le planificateur ;
+  - l'API du SIAP (/api-siap/v0/) avec une clé de développement affichée au démarrage
+    (JWT_SIGN_KEY si elle est définie) et le client SIAP simulé (sauf si SIAP_CLIENT_HOST
+    est défini) ; « apilos token » donne un jeton de test.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := refuseInProduction(); err != nil {
@@ -44,17 +48,35 @@ func init() {
 			if err != nil {
 				return err
 			}
-			return runDev(cmd.Context(), cfg, dataDir, cmd.OutOrStdout())
+			return runDev(cmd.Context(), cfg, dataDir, host, cmd.OutOrStdout())
 		},
 	}
-	cmd.Flags().StringVar(&dataDir, "data-dir", ".data", "répertoire des données locales (base PostgreSQL privée)")
+	cmd.Flags().StringVar(&dataDir, "data-dir", ".data", "répertoire des données locales (base PostgreSQL privée, clé de l'API)")
+	// The demo accounts' password is public: the site is not reachable
+	// from other machines unless asked.
+	cmd.Flags().StringVar(&host, "host", "127.0.0.1", "adresse d'écoute (0.0.0.0 pour l'ouvrir aux autres machines : le mot de passe de démonstration est public)")
 	rootCmd.AddCommand(cmd)
 }
 
 // runDev starts everything apilos dev needs, in this process, until ctx
 // is cancelled (Ctrl-C).
-func runDev(ctx context.Context, cfg config.Config, dataDir string, out io.Writer) error {
+func runDev(ctx context.Context, cfg config.Config, dataDir, host string, out io.Writer) error {
 	log := newLogger(cfg)
+	// The API of SIAP: a development key kept in dataDir, and the
+	// simulated SIAP unless a real one is configured.
+	if cfg.JWTSignKey == "" {
+		key, err := devJWTKey(dataDir)
+		if err != nil {
+			return err
+		}
+		cfg.JWTSignKey = key
+	}
+	if cfg.SIAPClientHost == "" {
+		cfg.UseMockedSIAPClient = true
+	}
+	if cfg.SiteURL == "" {
+		cfg.SiteURL = config.DefaultSiteURL(cfg.Port)
+	}
 	if cfg.DatabaseURL == "" {
 		fmt.Fprintf(out, "Démarrage de la base PostgreSQL privée dans %s ...\n", filepath.Join(dataDir, "pg"))
 		cluster, err := devdb.Start(ctx, dataDir)
@@ -102,7 +124,7 @@ func runDev(ctx context.Context, cfg config.Config, dataDir string, out io.Write
 		return err
 	}
 
-	ln, err := net.Listen("tcp", ":"+cfg.Port)
+	ln, err := net.Listen("tcp", net.JoinHostPort(host, cfg.Port))
 	if err != nil {
 		return fmt.Errorf("le port %s est déjà pris : choisissez-en un autre avec PORT=8002 make dev (%w)", cfg.Port, err)
 	}
@@ -121,22 +143,29 @@ func runDev(ctx context.Context, cfg config.Config, dataDir string, out io.Write
 	if conventions.Jobs != nil {
 		defer conventions.Jobs.Close()
 	}
+	cerbere, apiRoute, err := siapWiring(cfg, pool, log)
+	if err != nil {
+		ln.Close()
+		return err
+	}
 	h, err := web.New(web.Options{
 		Environment: cfg.Environment, Version: rootCmd.Version, Logger: log,
 		DB: pool, RedisURL: cfg.RedisURL,
 		Accounts: web.AccountOptionsFrom(cfg), Transport: transport,
 		Conventions: conventions,
+		Routes:      []web.Route{apiRoute},
+		Cerbere:     cerbere, CerbereMode: cerbere != nil,
 	})
 	if err != nil {
 		ln.Close()
 		return err
 	}
-	printDevBanner(out, "http://localhost:"+cfg.Port+"/")
+	printDevBanner(out, cfg.SiteURL+"/", cfg.JWTSignKey, cfg.UseMockedSIAPClient)
 
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return web.ServeListener(gctx, ln, h, log) })
 	g.Go(func() error {
-		return jobs.Run(gctx, jobs.Deps{Pool: pool, RedisURL: cfg.RedisURL, Logger: log})
+		return jobs.Run(gctx, jobs.Deps{Pool: pool, RedisURL: cfg.RedisURL, Logger: log, SiteURL: cfg.SiteURL})
 	})
 	err = g.Wait()
 	if errors.Is(err, context.Canceled) {
@@ -188,11 +217,18 @@ func loadDemoDataset(ctx context.Context, pool *pgxpool.Pool) (int, error) {
 	return res.Objects, err
 }
 
-// printDevBanner tells the newcomer where the site is and how to log in.
-func printDevBanner(out io.Writer, url string) {
+// printDevBanner tells the newcomer where the site is, how to log in and
+// how to call the API.
+func printDevBanner(out io.Writer, url, jwtKey string, mockSIAP bool) {
 	fmt.Fprintf(out, "\nAPiLos est lancé : %s\n\nComptes de démonstration (mot de passe « %s ») :\n", url, demo.Password)
 	for _, u := range demo.Users() {
 		fmt.Fprintf(out, "  %-22s %s\n", u.Login, u.Description)
+	}
+	fmt.Fprintf(out, "\nAPI du SIAP : %sapi-siap/v0/ (documentation : %sapi-siap/v0/schema-ui/)\n", url, url)
+	fmt.Fprintf(out, "  clé de développement (JWT_SIGN_KEY) : %s\n", jwtKey)
+	fmt.Fprintln(out, "  jeton de test (5 minutes) : bin/apilos token --habilitation 3")
+	if mockSIAP {
+		fmt.Fprintln(out, "  habilitations du SIAP simulé : 3 administration centrale, 5 bailleur 13 HABITAT, 12 service instructeur 13055")
 	}
 	fmt.Fprintln(out, "\nCtrl-C pour arrêter.")
 }

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/MTES-MCT/apilos-go/internal/auth/jwt"
 	"github.com/MTES-MCT/apilos-go/internal/config"
 	"github.com/MTES-MCT/apilos-go/internal/db"
 	"github.com/MTES-MCT/apilos-go/internal/demo"
@@ -38,7 +39,7 @@ func TestDevServesHomeWithDemoData(t *testing.T) {
 		ctx, cancel := context.WithCancel(context.Background())
 		out := &syncBuffer{}
 		done := make(chan error, 1)
-		go func() { done <- runDev(ctx, cfg, dataDir, out) }()
+		go func() { done <- runDev(ctx, cfg, dataDir, "127.0.0.1", out) }()
 		deadline := time.Now().Add(60 * time.Second)
 		for {
 			if m := urlLine.FindStringSubmatch(out.String()); m != nil {
@@ -71,6 +72,30 @@ func TestDevServesHomeWithDemoData(t *testing.T) {
 	}
 	if !strings.Contains(out.String(), "Jeu de démonstration chargé") {
 		t.Errorf("demo data not loaded:\n%s", out.String())
+	}
+	// The SIAP API is mounted with the printed development key and the
+	// simulated SIAP.
+	m := regexp.MustCompile(`clé de développement \(JWT_SIGN_KEY\) : (\S+)`).FindStringSubmatch(out.String())
+	if m == nil {
+		t.Fatalf("no API key printed:\n%s", out.String())
+	}
+	tok, err := jwt.Sign([]byte(m[1]), "dev.siap", 3, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	req, _ := http.NewRequest("GET", url+"api-siap/v0/convention_kpi/", nil)
+	req.Header.Set("Authorization", "Bearer "+tok)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != 200 || !strings.Contains(string(body), "en cours") {
+		t.Errorf("convention_kpi in dev: %d %s", res.StatusCode, body)
+	}
+	if key, err := devJWTKey(dataDir); err != nil || key != m[1] {
+		t.Errorf("development key not kept in the data directory: %q %v", key, err)
 	}
 	cancel()
 	if err := <-done; err != nil {

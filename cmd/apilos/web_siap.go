@@ -30,7 +30,8 @@ func siapWiring(cfg config.Config, pool *pgxpool.Pool, log *slog.Logger) (*web.C
 	route := web.Route{
 		Pattern: api.Prefix,
 		Rule:    access.Delegated("jeton JWT du SIAP vérifié par internal/api (JWT_SIGN_KEY)"),
-		Handler: api.New(api.Options{JWTKey: []byte(cfg.JWTSignKey), Habilitations: svc, DB: pool, IsHTTPS: web.IsHTTPS, Logger: log}),
+		Handler: api.New(api.Options{JWTKey: []byte(cfg.JWTSignKey), Habilitations: svc, DB: pool, IsHTTPS: web.IsHTTPS, Logger: log,
+			HabilitationTTL: api.HabilitationTTL, KPITTL: api.KPITTL}),
 	}
 	if cfg.CerbereAuth == "" {
 		return nil, route, nil

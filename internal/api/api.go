@@ -44,26 +44,47 @@ type Options struct {
 	Now func() time.Time
 	// Logger; slog.Default() when nil.
 	Logger *slog.Logger
+	// KPITTL keeps the indicators of a scope that long (KPITTL in the
+	// processes); 0: counted at every call.
+	KPITTL time.Duration
+	// HabilitationTTL keeps the subject of a (user-login,
+	// habilitation-id) pair that long after SIAP confirmed it, instead of
+	// asking SIAP again at every call; 0: every call asks.
+	HabilitationTTL time.Duration
 }
+
+// HabilitationTTL is how long the processes keep a confirmed
+// habilitation before asking SIAP again (a token lives 5 minutes; SIAP
+// is called at most once a minute per user and habilitation).
+const HabilitationTTL = time.Minute
 
 type apiServer struct {
 	o        Options
 	verifier *jwt.Verifier
 	mux      *http.ServeMux
+	// routes is the route table, checked against the OpenAPI document.
+	routes   []route
+	subjects *subjectCache
+	kpis     *kpiCache
 }
 
 // New returns the handler of every /api-siap/v0/ route.
 func New(o Options) http.Handler {
+	return newServer(o).mux
+}
+
+func newServer(o Options) *apiServer {
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
 	if o.IsHTTPS == nil {
 		o.IsHTTPS = func(r *http.Request) bool { return r.TLS != nil }
 	}
-	a := &apiServer{o: o, verifier: jwt.NewVerifier(o.JWTKey, o.Now), mux: http.NewServeMux()}
-	a.mux.Handle("GET "+Prefix+"config/{$}", a.simpleAuth(http.HandlerFunc(a.config)))
+	a := &apiServer{o: o, verifier: jwt.NewVerifier(o.JWTKey, o.Now), mux: http.NewServeMux(),
+		subjects: newSubjectCache(o.HabilitationTTL, o.Now), kpis: newKPICache(o.KPITTL, o.Now)}
+	a.register()
 	a.mux.HandleFunc(Prefix, a.notFound)
-	return a.mux
+	return a
 }
 
 // Error bodies, as DRF and simplejwt shape them (in French, the site's
@@ -146,20 +167,24 @@ func (a *apiServer) siapAuth(next http.Handler) http.Handler {
 			writeJSON(w, http.StatusInternalServerError, map[string]string{"error": siap.MsgAPIError})
 			return
 		}
-		st, err := a.o.Habilitations.Load(r.Context(), habilitation.User{CerbereLogin: c.UserLogin}, c.HabilitationID, 0, habilitation.API)
-		if err != nil {
-			a.siapError(w, r, err)
-			return
-		}
-		sub := &access.Subject{CerbereLogin: c.UserLogin, Username: c.UserLogin, DisplayName: c.UserLogin, IsActive: true, Role: &st.Role}
-		if st.Role.BailleurID != 0 {
-			ids, err := a.bailleurFamily(r.Context(), st.Role.BailleurID)
+		sub, ok := a.subjects.get(c.UserLogin, c.HabilitationID)
+		if !ok {
+			st, err := a.o.Habilitations.Load(r.Context(), habilitation.User{CerbereLogin: c.UserLogin}, c.HabilitationID, 0, habilitation.API)
 			if err != nil {
-				a.o.Logger.ErrorContext(r.Context(), "lecture des bailleurs enfants", "err", err)
-				writeJSON(w, http.StatusInternalServerError, map[string]string{"error": "Erreur interne du serveur."})
+				a.siapError(w, r, err)
 				return
 			}
-			sub.BailleurIDs = ids
+			sub = &access.Subject{CerbereLogin: c.UserLogin, Username: c.UserLogin, DisplayName: c.UserLogin, IsActive: true, Role: &st.Role}
+			if st.Role.BailleurID != 0 {
+				ids, err := a.bailleurFamily(r.Context(), st.Role.BailleurID)
+				if err != nil {
+					a.o.Logger.ErrorContext(r.Context(), "lecture des bailleurs enfants", "err", err)
+					writeJSON(w, http.StatusInternalServerError, map[string]string{"error": "Erreur interne du serveur."})
+					return
+				}
+				sub.BailleurIDs = ids
+			}
+			a.subjects.put(c.UserLogin, c.HabilitationID, sub)
 		}
 		ctx := context.WithValue(r.Context(), claimsKey{}, c)
 		next.ServeHTTP(w, r.WithContext(access.WithSubject(ctx, sub)))

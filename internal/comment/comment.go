@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/MTES-MCT/apilos-go/internal/db"
 
@@ -90,7 +91,11 @@ const (
 	MsgAlreadyClosed  = "Ce commentaire est clos."
 	MsgBadTransition  = "Ce changement de statut du commentaire n'est pas possible."
 	MsgMissingField   = "Le champ commenté doit être indiqué (objet et champ)."
+	MsgKeyTooLong     = "Le champ commenté est invalide : son objet et son nom ne doivent pas dépasser 255 caractères."
 )
+
+// maxKeyLen is the size of comments_comment.nom_objet and champ_objet.
+const maxKeyLen = 255
 
 func refuse(reason convention.Reason, msg string) error {
 	return &convention.Refusal{Reason: reason, Message: msg}
@@ -149,6 +154,9 @@ func Open(ctx context.Context, q Querier, s *access.Subject, conventionUUID uuid
 	}
 	if strings.TrimSpace(k.NomObjet) == "" || strings.TrimSpace(k.ChampObjet) == "" {
 		return nil, &convention.Refusal{Reason: convention.ReasonInput, Field: "object_name", Message: MsgMissingField}
+	}
+	if utf8.RuneCountInString(k.NomObjet) > maxKeyLen || utf8.RuneCountInString(k.ChampObjet) > maxKeyLen {
+		return nil, &convention.Refusal{Reason: convention.ReasonInput, Field: "object_name", Message: MsgKeyTooLong}
 	}
 	m, err := checkMessage(message)
 	if err != nil {

@@ -2,6 +2,7 @@ package comment
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/google/uuid"
@@ -184,6 +185,15 @@ func TestCommentRefusals(t *testing.T) {
 	refused(t, err, convention.MsgNotVisible)
 	_, err = Open(ctx, f.pool, f.instr, f.conv, Key{NomObjet: "", ChampObjet: "nom"}, "x")
 	refused(t, err, MsgMissingField)
+	// Beyond the columns' 255 characters: refused before the database.
+	long := strings.Repeat("é", maxKeyLen+1)
+	for _, k := range []Key{{NomObjet: long, ChampObjet: "nom"}, {NomObjet: "programme", ChampObjet: long}} {
+		_, err = Open(ctx, f.pool, f.instr, f.conv, k, "x")
+		refused(t, err, MsgKeyTooLong)
+	}
+	if _, err = Open(ctx, f.pool, f.instr, f.conv, Key{NomObjet: strings.Repeat("é", maxKeyLen), ChampObjet: "nom"}, "x"); err != nil {
+		t.Errorf("255 characters: %v", err)
+	}
 	if FieldLabel("logement", "uuid") != "Tableau des logements en surface utile avec loyers" || FieldLabel("x", "y") != "X : y" {
 		t.Error("libellés")
 	}

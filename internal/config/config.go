@@ -21,8 +21,9 @@ type Config struct {
 	RedisURL              string `env:"REDIS_URL"`
 	ScalingoRedisURL      string `env:"SCALINGO_REDIS_URL"`
 	SecretKey             string `env:"SECRET_KEY"`
-	// SiteURL is the public URL of the site (e-mails, CAS service URL).
-	SiteURL  string `env:"APILOS_SITE_URL" envDefault:"http://localhost:8001"`
+	// SiteURL is the public URL of the site (e-mails, CAS service URL),
+	// without trailing "/"; http://localhost:PORT when unset.
+	SiteURL  string `env:"APILOS_SITE_URL"`
 	LogLevel string `env:"LOG_LEVEL" envDefault:"info"`
 
 	// CerbereAuth is the CAS server URL of CERBERE; non-empty switches
@@ -90,6 +91,10 @@ func Load() (Config, error) {
 	if c.DatabaseURL == "" {
 		c.DatabaseURL = c.ScalingoPostgresqlURL
 	}
+	c.SiteURL = strings.TrimRight(c.SiteURL, "/")
+	if c.SiteURL == "" {
+		c.SiteURL = DefaultSiteURL(c.Port)
+	}
 	if c.RedisURL == "" {
 		c.RedisURL = c.ScalingoRedisURL
 	}
@@ -152,6 +157,9 @@ func (c Config) checkSIAP() error {
 	}
 	return nil
 }
+
+// DefaultSiteURL is the site's URL on a developer machine.
+func DefaultSiteURL(port string) string { return "http://localhost:" + port }
 
 // IsProduction reports whether the environment is a production one:
 // production, siap-production, or any value containing "prod".

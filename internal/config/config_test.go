@@ -27,7 +27,11 @@ func TestLoad(t *testing.T) {
 			func(c Config) bool { return c.DatabaseURL == "postgres://a/b" && c.RedisURL == "redis://r" }},
 		{"own names win", map[string]string{"DATABASE_URL": "postgres://own", "SCALINGO_POSTGRESQL_URL": "postgres://paas"}, "",
 			func(c Config) bool { return c.DatabaseURL == "postgres://own" }},
-		{"defaults", nil, "", func(c Config) bool { return c.Port == "8001" && c.Environment == "development" }},
+		{"defaults", nil, "", func(c Config) bool {
+			return c.Port == "8001" && c.Environment == "development" && c.SiteURL == "http://localhost:8001"
+		}},
+		// E-mail links follow PORT when APILOS_SITE_URL is not set.
+		{"site URL follows PORT", map[string]string{"PORT": "8002"}, "", func(c Config) bool { return c.SiteURL == "http://localhost:8002" }},
 		{"production without secret", map[string]string{"ENVIRONMENT": "production", "DATABASE_URL": "postgres://x", "REDIS_URL": "redis://x"}, "SECRET_KEY", nil},
 		{"production without database", map[string]string{"ENVIRONMENT": "siap-production", "SECRET_KEY": "s", "REDIS_URL": "redis://x"}, "DATABASE_URL", nil},
 		{"production complete", map[string]string{"ENVIRONMENT": "production", "SECRET_KEY": "s", "SCALINGO_POSTGRESQL_URL": "postgres://x", "SCALINGO_REDIS_URL": "redis://x"}, "", nil},

@@ -128,7 +128,7 @@ func (s *Service) Load(ctx context.Context, u User, requested, current int64, mo
 			return nil, err
 		}
 	}
-	if !s.NoMenu {
+	if !s.NoMenu && mode == Web { // the API has no menu to show
 		if st.Menu, err = s.SIAP.Menu(ctx, u.CerbereLogin, active.ID); err != nil {
 			return nil, err
 		}

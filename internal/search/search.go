@@ -28,6 +28,7 @@ package search
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/url"
 	"slices"
@@ -100,9 +101,13 @@ func Parse(v url.Values) Filters {
 		ANAH:             v.Has("anah"),
 		SecondeVie:       v.Has("seconde_vie"),
 	}
-	for _, s := range v["cstatut"] {
-		if convention.Statut(s).Valid() && !slices.Contains(f.Statuts, s) {
-			f.Statuts = append(f.Statuts, s)
+	// Repeated, or joined by commas as in the links the reference gave
+	// SIAP's dashboard (no statut holds a comma).
+	for _, joined := range v["cstatut"] {
+		for _, s := range strings.Split(joined, ",") {
+			if convention.Statut(s).Valid() && !slices.Contains(f.Statuts, s) {
+				f.Statuts = append(f.Statuts, s)
+			}
 		}
 	}
 	if !known(Financements, f.Financement) {
@@ -118,7 +123,9 @@ func Parse(v url.Values) Filters {
 		f.OrderBy = o
 	}
 	if p, err := strconv.Atoi(v.Get("page")); err == nil && p > 0 {
-		f.Page = p
+		f.Page = min(p, MaxPage)
+	} else if errors.Is(err, strconv.ErrRange) && !strings.HasPrefix(strings.TrimSpace(v.Get("page")), "-") {
+		f.Page = MaxPage
 	} else {
 		f.Page = 1
 	}
@@ -162,6 +169,17 @@ func (f Filters) HasTerm() bool {
 
 // NormaliseNumero drops "-", "/", "." and spaces (numero_pour_recherche).
 func NormaliseNumero(s string) string { return convention.NumeroPourRecherche(strings.TrimSpace(s)) }
+
+// likeEscape is the SQL expression of text expr with the LIKE wildcards
+// (% and _) and the escape character (\) escaped: what the user typed
+// is searched as such.
+func likeEscape(expr string) string {
+	return "replace(replace(replace(" + expr + ", '\\', '\\\\'), '%', '\\%'), '_', '\\_')"
+}
+
+// MaxPage bounds the page number: beyond, the OFFSET would overflow (and
+// no one pages that far; an out-of-range page gives the last one).
+const MaxPage = 1_000_000
 
 // Row is one line of the result list.
 type Row struct {
@@ -281,7 +299,7 @@ func build(s *access.Subject, f Filters, today time.Time) *built {
 		if len([]rune(n)) <= 4 {
 			// Suffix of the convention number (the parent's for the
 			// avenants-only list), through the reversed-number index.
-			suffix := "reverse(" + np + "::text) || '%'"
+			suffix := likeEscape("reverse("+np+"::text)") + " || '%'"
 			if f.AvenantSeulement {
 				add("c.parent_id IN (SELECT r.id FROM conventions_convention r WHERE reverse(r.numero_pour_recherche) LIKE " + suffix + ")")
 			} else {
@@ -290,7 +308,7 @@ func build(s *access.Subject, f Filters, today time.Time) *built {
 		} else {
 			// The LIKE pattern escapes the user's wildcards in SQL, so the
 			// same parameter feeds the pattern and the similarity.
-			like := "'%' || replace(replace(replace(" + np + "::text, '\\', '\\\\'), '%', '\\%'), '_', '\\_') || '%'"
+			like := "'%' || " + likeEscape(np+"::text") + " || '%'"
 			// Each alternative is served by its own trigram index; the
 			// union of ids keeps the outer query to the matches.
 			alts := []string{
@@ -396,9 +414,7 @@ const plannerSettings = `SELECT set_config('random_page_cost', '1.1', true),
 // term, every match must be ranked anyway, so one query ranks, counts
 // (exactly) and cuts the page.
 func Search(ctx context.Context, db Beginner, s *access.Subject, f Filters, today time.Time) (*Result, error) {
-	if f.Page < 1 {
-		f.Page = 1
-	}
+	f.Page = min(max(f.Page, 1), MaxPage)
 	tx, err := db.Begin(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("recherche de conventions : %w", err)

@@ -169,6 +169,10 @@ func TestScenario25OrderAndFutureResiliation(t *testing.T) {
 	if len(res.Rows) != 6 {
 		t.Errorf("Signée + Résiliée : %d lignes, veut 6", len(res.Rows))
 	}
+	// The same, joined by a comma (links of SIAP's dashboard).
+	if res = w.search(superuser(), "cstatut=5.+Sign%C3%A9e,6.+R%C3%A9sili%C3%A9e"); len(res.Rows) != 6 {
+		t.Errorf("Signée,Résiliée : %d lignes, veut 6", len(res.Rows))
+	}
 }
 
 func TestNumeroSuffixAndContains(t *testing.T) {
@@ -203,9 +207,12 @@ func TestNumeroSuffixAndContains(t *testing.T) {
 	if !slices.Equal(got, []int64{other}) {
 		t.Errorf("opération 69 : %v", got)
 	}
-	// LIKE wildcards typed by the user are plain characters.
-	if got := w.search(superuser(), "search_numero=%25%25%25%25%25"); len(got.Rows) != 0 {
-		t.Errorf("%%%%%%%%%% : %d lignes, veut 0", len(got.Rows))
+	// LIKE wildcards typed by the user are plain characters, in the
+	// contains search (≥ 5 characters) and in the suffix search (≤ 4).
+	for _, q := range []string{"%25%25%25%25%25", "%25", "_", "__", "%5C", "1%25", "_3"} {
+		if got := w.search(superuser(), "search_numero="+q); len(got.Rows) != 0 {
+			t.Errorf("search_numero=%s : %d lignes, veut 0", q, len(got.Rows))
+		}
 	}
 }
 
@@ -263,6 +270,13 @@ func TestFiltersScopeAndPagination(t *testing.T) {
 	res = w.search(instr, "search_lieu=Aubagne&page=2")
 	if res.Page != 2 || len(res.Rows) != 20 || !res.HasNext || res.Total != 46 {
 		t.Errorf("terme, page 2 : page %d, %d lignes, suivante %v, total %d", res.Page, len(res.Rows), res.HasNext, res.Total)
+	}
+	// Huge page numbers are clamped (the OFFSET would overflow): the
+	// last page.
+	for _, p := range []string{"922337203685477581", "99999999999999999999999"} {
+		if res = w.search(instr, "page="+p); res.Page != 3 || len(res.Rows) != 6 {
+			t.Errorf("page=%s : page %d, %d lignes ; veut la dernière", p, res.Page, len(res.Rows))
+		}
 	}
 	res = w.search(instr, "page=abc")
 	if res.Page != 1 {

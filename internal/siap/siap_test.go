@@ -260,6 +260,7 @@ func TestConfigCacheAndFormat(t *testing.T) {
 	ctx := context.Background()
 	srv := siaptest.NewServer(t, key)
 	now := time.Now()
+	srv.SetClock(func() time.Time { return now })
 	c, err := siap.NewRemote(siap.Options{Host: srv.URL, Path: siaptest.Path, SignKey: key, Now: func() time.Time { return now }})
 	if err != nil {
 		t.Fatal(err)

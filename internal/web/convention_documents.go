@@ -3,9 +3,7 @@ package web
 import (
 	"errors"
 	"io"
-	"mime/multipart"
 	"net/http"
-	"strconv"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -16,9 +14,9 @@ import (
 	"github.com/MTES-MCT/apilos-go/internal/storage"
 )
 
-// maxUpload bounds a deposited PDF (the reference mailed up to 10 MiB of
-// attachments; signed scans stay well below 50 MiB).
-const maxUpload = 50 << 20
+// maxUpload bounds the request that deposits a PDF (the reference mailed
+// up to 10 MiB of attachments; a scanned convention stays below 25 MiB).
+const maxUpload = 25 << 20
 
 // documentView is the deposit page of the signed document (T6, "sent")
 // and of the publication deed (T8, "publication").
@@ -91,27 +89,6 @@ func (c *conventions) sent(w http.ResponseWriter, r *http.Request)        { c.do
 func (c *conventions) signedDate(w http.ResponseWriter, r *http.Request)  { c.documentPage(w, r, false) }
 func (c *conventions) publication(w http.ResponseWriter, r *http.Request) { c.documentPage(w, r, true) }
 
-// uploadedFile reads the multipart "file" field (nil when absent).
-func uploadedFile(w http.ResponseWriter, r *http.Request) (multipart.File, error) {
-	r.Body = http.MaxBytesReader(w, r.Body, maxUpload)
-	if err := r.ParseMultipartForm(8 << 20); err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			return nil, &convention.Refusal{Reason: convention.ReasonInput, Field: "file",
-				Message: "Le fichier déposé dépasse " + strconv.Itoa(maxUpload>>20) + " Mo : déposez une version plus légère du PDF."}
-		}
-		if errors.Is(err, http.ErrNotMultipart) {
-			return nil, nil
-		}
-		return nil, err
-	}
-	f, _, err := r.FormFile("file")
-	if errors.Is(err, http.ErrMissingFile) {
-		return nil, nil
-	}
-	return f, err
-}
-
 // sentUpload is POST /conventions/sent/<uuid>: the signed PDF is stored
 // and recorded (first step of T6), the statut does not change.
 func (c *conventions) sentUpload(w http.ResponseWriter, r *http.Request) {
@@ -132,7 +109,7 @@ func (c *conventions) upload(w http.ResponseWriter, r *http.Request, publication
 	if publication {
 		back = "/conventions/publication/" + cr.UUID
 	}
-	f, err := uploadedFile(w, r)
+	f, err := multipartFile(r, "file") // parsed and bounded by acceptFiles
 	if err != nil {
 		c.outcome(w, r, err, back)
 		return

@@ -141,6 +141,17 @@ func (w *cworld) newActor(login, typologie, group string, bailleur, adm int64) *
 		a.roleID = w.id(`INSERT INTO users_role (typologie, bailleur_id, administration_id, user_id, group_id)
 			VALUES ($1, $2, $3, $4, (SELECT id FROM auth_group WHERE name = $5)) RETURNING id`, typologie, b, ad, a.userID, group)
 	}
+	token := a.newSession()
+	jar, _ := cookiejar.New(nil)
+	u, _ := url.Parse(w.srv.URL)
+	jar.SetCookies(u, []*http.Cookie{{Name: sessionCookieName, Value: token, Path: "/"}})
+	a.c = &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	return a
+}
+
+// newSession stores a new session of the actor and returns its token.
+func (a *actor) newSession() string {
+	w := a.w
 	ctx, err := w.s.sessions.Load(context.Background(), "")
 	if err != nil {
 		w.t.Fatal(err)
@@ -153,11 +164,7 @@ func (w *cworld) newActor(login, typologie, group string, bailleur, adm int64) *
 	if err != nil {
 		w.t.Fatal(err)
 	}
-	jar, _ := cookiejar.New(nil)
-	u, _ := url.Parse(w.srv.URL)
-	jar.SetCookies(u, []*http.Cookie{{Name: sessionCookieName, Value: token, Path: "/"}})
-	a.c = &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	return a
+	return token
 }
 
 // conv describes a convention to create.

@@ -39,9 +39,11 @@ func (s *server) handle(pattern string, rule access.Rule, h http.Handler) {
 		}
 	}
 	s.registered = append(s.registered, registeredRoute{Pattern: pattern, Rule: rule})
-	var wrapped http.Handler = s.guard(rule, h)
+	// The body is bounded, parsed and checked (input.go) only once the
+	// rule let the request in.
+	var wrapped http.Handler = s.guard(rule, s.decodeInput(h))
 	if rule.NeedsSession() {
-		wrapped = s.sessions.LoadAndSave(s.withSubject(wrapped))
+		wrapped = s.sessions.LoadAndSave(s.withSubject(noStoreWhenLoggedIn(wrapped)))
 	}
 	s.mux.Handle(pattern, wrapped)
 }

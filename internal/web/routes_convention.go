@@ -95,7 +95,7 @@ func (s *server) conventionRoutes() {
 
 	// Signed document (T6) and publication (T7–T10).
 	s.handleFunc("GET /conventions/sent/{uuid}", view(access.ViewConvention), c.sent)
-	s.handleFunc("POST /conventions/sent/{uuid}", view(access.ChangeConvention), c.sentUpload)
+	s.handle("POST /conventions/sent/{uuid}", view(access.ChangeConvention), acceptFiles(maxUpload, c.sentUpload))
 	s.handleFunc("GET /conventions/upload_signed/preview/{uuid}", view(access.ViewConvention), c.signedDate)
 	s.handleFunc("GET /conventions/upload_signed/date/{uuid}", view(access.ViewConvention), c.signedDate)
 	s.handleFunc("POST /conventions/upload_signed/date/{uuid}", view(access.ChangeConvention), c.signedDatePost)
@@ -103,7 +103,7 @@ func (s *server) conventionRoutes() {
 	s.handleFunc("GET /conventions/display_pdf/{uuid}", view(access.ViewConvention), c.displaySigned)
 	s.handleFunc("POST /conventions/publication/{uuid}/send", view(access.ChangeConvention), c.publicationSend)
 	s.handleFunc("GET /conventions/publication/{uuid}", view(access.ViewConvention), c.publication)
-	s.handleFunc("POST /conventions/publication/{uuid}", view(access.ChangeConvention), c.publicationUpload)
+	s.handle("POST /conventions/publication/{uuid}", view(access.ChangeConvention), acceptFiles(maxUpload, c.publicationUpload))
 	s.handleFunc("GET /conventions/publication/{uuid}/upload-preview", view(access.ViewConvention), c.publication)
 	s.handleFunc("POST /conventions/publication/{uuid}/date", view(access.ChangeConvention), c.publicationDate)
 	s.handleFunc("POST /conventions/publication/{uuid}/upload/cancel", view(access.ChangeConvention), c.publicationCancel)

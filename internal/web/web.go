@@ -138,6 +138,7 @@ func (s *server) handler() http.Handler {
 	// Outermost first.
 	var h http.Handler = recordRoute(s.mux)
 	h = s.cerbereSession(h)
+	h = s.checkURL(h)
 	h = cop.Handler(h)
 	h = s.notFoundPages(h)
 	h = s.recoverPanics(h)

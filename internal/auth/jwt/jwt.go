@@ -8,6 +8,7 @@ package jwt
 import (
 	"crypto/rand"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -87,23 +88,87 @@ func NewVerifier(key []byte, now func() time.Time) *Verifier {
 	return &Verifier{key: key, now: now}
 }
 
+// MaxClockSkew is how far in the future a token's iat may be: the two
+// platforms' clocks are not exactly in step.
+const MaxClockSkew = 30 * time.Second
+
+// date is a NumericDate claim that must be a JSON number (RFC 7519
+// §2): the parser's own type also takes "1700000000" as a string.
+type date struct {
+	set, bad bool
+	at       time.Time
+}
+
+func (d *date) UnmarshalJSON(b []byte) error {
+	if string(b) == "null" {
+		return nil
+	}
+	d.set = true
+	var n json.Number
+	if len(b) == 0 || b[0] == '"' || json.Unmarshal(b, &n) != nil {
+		d.bad = true
+		return nil
+	}
+	f, err := n.Float64()
+	if err != nil || f < 0 || f > 1<<40 {
+		d.bad = true
+		return nil
+	}
+	sec := int64(f)
+	d.at = time.Unix(sec, int64((f-float64(sec))*1e9))
+	return nil
+}
+
+// numeric is the date for the parser (nil when absent or malformed).
+func (d date) numeric() *gojwt.NumericDate {
+	if !d.set || d.bad {
+		return nil
+	}
+	return gojwt.NewNumericDate(d.at)
+}
+
 // tokenClaims decodes the payload; pointers tell a missing claim from an
 // empty one.
 type tokenClaims struct {
-	gojwt.RegisteredClaims
+	ID             string  `json:"jti"`
+	IssuedAt       date    `json:"iat"`
+	ExpiresAt      date    `json:"exp"`
+	NotBefore      date    `json:"nbf"`
 	TokenType      *string `json:"token_type"`
 	UserLogin      *string `json:"user-login"`
 	HabilitationID *int64  `json:"habilitation-id"`
+	// now is the verifier's clock, for Validate.
+	now func() time.Time
 }
+
+func (c tokenClaims) GetExpirationTime() (*gojwt.NumericDate, error) {
+	return c.ExpiresAt.numeric(), nil
+}
+func (c tokenClaims) GetIssuedAt() (*gojwt.NumericDate, error)  { return c.IssuedAt.numeric(), nil }
+func (c tokenClaims) GetNotBefore() (*gojwt.NumericDate, error) { return c.NotBefore.numeric(), nil }
+func (c tokenClaims) GetIssuer() (string, error)                { return "", nil }
+func (c tokenClaims) GetSubject() (string, error)               { return "", nil }
+func (c tokenClaims) GetAudience() (gojwt.ClaimStrings, error)  { return nil, nil }
 
 // claimError is a protocol claim problem found by Validate.
 type claimError string
 
 func (e claimError) Error() string { return string(e) }
 
-// Validate is called by the parser after the registered claims checks.
+// Validate is called by the parser after the registered claims checks
+// (signature, exp present and not past, nbf). It enforces the 5-minute
+// protocol of SIAP: dates are numbers, iat is present and not in the
+// future, and the token lives no longer than Lifetime.
 func (c tokenClaims) Validate() error {
 	switch {
+	case c.IssuedAt.bad || c.ExpiresAt.bad || c.NotBefore.bad:
+		return claimError("dates iat, exp et nbf : nombres de secondes attendus")
+	case !c.IssuedAt.set:
+		return claimError("date d'émission (iat) absente")
+	case c.IssuedAt.at.After(c.now().Add(MaxClockSkew)):
+		return claimError("jeton émis dans le futur")
+	case c.ExpiresAt.at.Sub(c.IssuedAt.at) > Lifetime:
+		return claimError(fmt.Sprintf("durée de validité supérieure à %d minutes", int(Lifetime/time.Minute)))
 	case c.ID == "":
 		return claimError("revendication jti absente")
 	case c.TokenType == nil || *c.TokenType != tokenTypeAccess:
@@ -115,14 +180,16 @@ func (c tokenClaims) Validate() error {
 }
 
 // Verify checks signature (HS256 only: alg none, RS256 and the others
-// are refused before any key is used), expiry (required, no leeway), jti,
-// token_type and user-login, and returns the claims. The error says in
-// French what is wrong, without echoing the token.
+// are refused before any key is used), expiry (required, no leeway),
+// iat (required, at most MaxClockSkew ahead, exp at most Lifetime after
+// it), numeric dates, jti, token_type and user-login, and returns the
+// claims. The error says in French what is wrong, without echoing the
+// token.
 func (v *Verifier) Verify(token string) (Claims, error) {
 	if len(v.key) == 0 {
 		return Claims{}, ErrNoKey
 	}
-	var tc tokenClaims
+	tc := tokenClaims{now: v.now}
 	_, err := gojwt.ParseWithClaims(token, &tc, func(*gojwt.Token) (any, error) { return v.key, nil },
 		gojwt.WithValidMethods([]string{Algorithm}),
 		gojwt.WithExpirationRequired(),
@@ -131,12 +198,9 @@ func (v *Verifier) Verify(token string) (Claims, error) {
 	if err != nil {
 		return Claims{}, fmt.Errorf("jeton invalide : %s", reason(err))
 	}
-	c := Claims{UserLogin: *tc.UserLogin, JTI: tc.ID, ExpiresAt: tc.ExpiresAt.Time}
+	c := Claims{UserLogin: *tc.UserLogin, JTI: tc.ID, ExpiresAt: tc.ExpiresAt.at, IssuedAt: tc.IssuedAt.at}
 	if tc.HabilitationID != nil {
 		c.HabilitationID = *tc.HabilitationID
-	}
-	if tc.IssuedAt != nil {
-		c.IssuedAt = tc.IssuedAt.Time
 	}
 	return c, nil
 }
@@ -151,6 +215,10 @@ func reason(err error) string {
 	case errors.Is(err, gojwt.ErrTokenUnverifiable):
 		return "algorithme refusé (seul HS256 est accepté)"
 	case errors.Is(err, gojwt.ErrTokenRequiredClaimMissing):
+		var ce claimError
+		if errors.As(err, &ce) {
+			return string(ce)
+		}
 		return "date d'expiration (exp) absente"
 	case errors.Is(err, gojwt.ErrTokenExpired):
 		return "jeton expiré"

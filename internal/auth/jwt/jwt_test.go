@@ -9,6 +9,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -111,6 +112,20 @@ func TestVerify(t *testing.T) {
 		{name: "refresh token", token: forge(hsHeader, payload(func(p map[string]any) { p["token_type"] = "refresh" }), hs256(key)), now: t0, wantErr: "token_type"},
 		{name: "missing user-login", token: forge(hsHeader, payload(func(p map[string]any) { delete(p, "user-login") }), hs256(key)), now: t0, wantErr: "user-login"},
 		{name: "habilitation-id not a number", token: forge(hsHeader, payload(func(p map[string]any) { p["habilitation-id"] = "douze" }), hs256(key)), now: t0, wantErr: "format incorrect"},
+		// The 5-minute protocol (issue 11): iat required, not ahead of
+		// the clock beyond MaxClockSkew, lifetime capped, numeric dates.
+		{name: "missing iat", token: forge(hsHeader, payload(func(p map[string]any) { delete(p, "iat") }), hs256(key)), now: t0, wantErr: "iat"},
+		{name: "iat in the future", token: forge(hsHeader, payload(func(p map[string]any) {
+			p["iat"], p["exp"] = t0.Add(time.Hour).Unix(), t0.Add(time.Hour+Lifetime).Unix()
+		}), hs256(key)), now: t0, wantErr: "émis dans le futur"},
+		{name: "iat within the clock skew", token: forge(hsHeader, payload(func(p map[string]any) {
+			p["iat"], p["exp"] = t0.Add(MaxClockSkew).Unix(), t0.Add(MaxClockSkew+Lifetime).Unix()
+		}), hs256(key)), now: t0, want: Claims{UserLogin: "nicolas.oudard", HabilitationID: 12}},
+		{name: "exp ten years ahead", token: forge(hsHeader, payload(func(p map[string]any) { p["exp"] = t0.AddDate(10, 0, 0).Unix() }), hs256(key)), now: t0, wantErr: "durée de validité"},
+		{name: "exp one second beyond the lifetime", token: forge(hsHeader, payload(func(p map[string]any) { p["exp"] = t0.Add(Lifetime + time.Second).Unix() }), hs256(key)), now: t0, wantErr: "durée de validité"},
+		{name: "exp as a string", token: forge(hsHeader, payload(func(p map[string]any) { p["exp"] = strconv.FormatInt(t0.Add(Lifetime).Unix(), 10) }), hs256(key)), now: t0, wantErr: "nombres"},
+		{name: "iat as a string", token: forge(hsHeader, payload(func(p map[string]any) { p["iat"] = strconv.FormatInt(t0.Unix(), 10) }), hs256(key)), now: t0, wantErr: "nombres"},
+		{name: "nbf in the future", token: forge(hsHeader, payload(func(p map[string]any) { p["nbf"] = t0.Add(time.Minute).Unix() }), hs256(key)), now: t0, wantErr: "émis dans le futur"},
 		{name: "garbage", token: "pas.un.jeton", now: t0, wantErr: "format incorrect"},
 		{name: "empty", token: "", now: t0, wantErr: "format incorrect"},
 	}
@@ -132,7 +147,7 @@ func TestVerify(t *testing.T) {
 			if tt.want.JTI != "" && c.JTI != tt.want.JTI {
 				t.Errorf("jti = %q, want %q", c.JTI, tt.want.JTI)
 			}
-			if !c.ExpiresAt.Equal(t0.Add(Lifetime)) {
+			if !c.ExpiresAt.Equal(c.IssuedAt.Add(Lifetime)) {
 				t.Errorf("exp = %v", c.ExpiresAt)
 			}
 		})

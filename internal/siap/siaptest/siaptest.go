@@ -35,6 +35,7 @@ type Server struct {
 	key []byte
 
 	mu     sync.Mutex
+	now    func() time.Time
 	calls  []Call
 	script map[string][]Answer
 	habs   []byte
@@ -62,6 +63,14 @@ func NewServer(t testing.TB, key []byte) *Server {
 	s.Server = httptest.NewServer(http.HandlerFunc(s.serve))
 	t.Cleanup(s.Close)
 	return s
+}
+
+// SetClock makes the server check token dates with now (a test that
+// moves its client's clock moves SIAP's too); time.Now by default.
+func (s *Server) SetClock(now func() time.Time) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.now = now
 }
 
 // On scripts the answers of a path, used in turn; the last one repeats.
@@ -103,7 +112,10 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, `{"detail":"en-tête siap-Authorization absent"}`, http.StatusUnauthorized)
 		return
 	}
-	claims, err := jwt.NewVerifier(s.key, nil).Verify(tok)
+	s.mu.Lock()
+	now := s.now
+	s.mu.Unlock()
+	claims, err := jwt.NewVerifier(s.key, now).Verify(tok)
 	if err != nil {
 		http.Error(w, `{"detail":"jeton refusé"}`, http.StatusUnauthorized)
 		return
