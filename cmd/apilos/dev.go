@@ -133,11 +133,14 @@ func runDev(ctx context.Context, cfg config.Config, dataDir string, out io.Write
 	}
 	printDevBanner(out, "http://localhost:"+cfg.Port+"/")
 
+	deps, err := workerDeps(ctx, cfg, pool, log, nil)
+	if err != nil {
+		ln.Close()
+		return err
+	}
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return web.ServeListener(gctx, ln, h, log) })
-	g.Go(func() error {
-		return jobs.Run(gctx, jobs.Deps{Pool: pool, RedisURL: cfg.RedisURL, Logger: log})
-	})
+	g.Go(func() error { return jobs.Run(gctx, deps) })
 	err = g.Wait()
 	if errors.Is(err, context.Canceled) {
 		err = nil
