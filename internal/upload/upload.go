@@ -14,6 +14,7 @@ import (
 	"net/http"
 	"path"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -93,6 +94,19 @@ func (f *File) Key(conventionUUID string) string {
 	}
 	return *f.Dirpath + "/" + name
 }
+
+// ServedType is the Content-Type to serve the file with: its recorded
+// type when it is one of the accepted ones, else a plain download (files
+// the reference recorded with the browser's claim, text/html included).
+func (f *File) ServedType() string {
+	if f.ContentType != nil && slices.Contains(acceptedTypes, *f.ContentType) {
+		return *f.ContentType
+	}
+	return "application/octet-stream"
+}
+
+// acceptedTypes are the types Sniff answers.
+var acceptedTypes = []string{"application/pdf", "image/jpeg", "image/png", "image/gif", "image/bmp", "image/webp", "image/tiff", "image/heic", "image/heif"}
 
 // Incoming is one uploaded file as the HTTP layer received it.
 type Incoming struct {
@@ -259,8 +273,7 @@ func dropControl(r rune) rune {
 // Sniff returns the MIME type of an accepted file from its first bytes
 // (images and PDF), "" for anything else.
 func Sniff(head []byte) string {
-	switch ct := http.DetectContentType(head); ct {
-	case "application/pdf", "image/jpeg", "image/png", "image/gif", "image/bmp", "image/webp":
+	if ct := http.DetectContentType(head); slices.Contains(acceptedTypes, ct) {
 		return ct
 	}
 	switch {
