@@ -121,6 +121,13 @@ func runDev(ctx context.Context, cfg config.Config, dataDir string, out io.Write
 	if conventions.Jobs != nil {
 		defer conventions.Jobs.Close()
 	}
+	// The demo's signed and published conventions link to their PDFs.
+	if n, err := demo.StoreDocuments(ctx, pool, conventions.Storage); err != nil {
+		ln.Close()
+		return fmt.Errorf("documents PDF de démonstration : %w", err)
+	} else if n > 0 {
+		fmt.Fprintf(out, "Documents PDF de démonstration créés : %d.\n", n)
+	}
 	h, err := web.New(web.Options{
 		Environment: cfg.Environment, Version: rootCmd.Version, Logger: log,
 		DB: pool, RedisURL: cfg.RedisURL,
