@@ -89,7 +89,9 @@ func (a *actor) download(path string) (*http.Response, string) {
 	return res, string(b)
 }
 
-func fileURL(conv string, f upload.File) string { return "/upload/" + conv + "/media/" + f.UUID.String() }
+func fileURL(conv string, f upload.File) string {
+	return "/upload/" + conv + "/media/" + f.UUID.String()
+}
 
 func TestUploadOverHTTP(t *testing.T) {
 	w := newCWorld(t)
