@@ -18,6 +18,7 @@ import (
 func init() {
 	for _, p := range legalPages {
 		matrixRows = append(matrixRows, matrixRow{Pattern: "GET " + p.path, Want: map[string]string{"*": "200"}})
+		renderFixtures[p.page] = func(page Page) (any, []string) { return page, []string{"<h1>" + p.title + "</h1>"} }
 	}
 }
 

@@ -32,6 +32,9 @@ func init() {
 		// An unknown file of a visible convention: the handler's 404.
 		matrixRow{Pattern: "GET /upload/{uuid}/media/{file}", Path: "/upload/{uuid}/media/00000000-0000-0000-0000-000000000000", Want: permWant("view", "404")},
 	)
+	renderFixtures["upload_quarantine"] = func(p Page) (any, []string) {
+		return quarantineView{Page: p, FileName: "facture <juin>.pdf"}, []string{"Fichier mis en quarantaine", "« facture &lt;juin&gt;.pdf »", "Erreur 410"}
+	}
 }
 
 var (
