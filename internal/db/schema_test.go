@@ -477,6 +477,7 @@ var setNull = map[string]bool{
 	"users_user.creator_id":                  true,
 	"users_historicaluser.history_user_id":   true,
 	"users_historicalrole.history_user_id":   true,
+	"upload_scan.uploader_id":                true,
 }
 
 func assertForeignKeyActions(t *testing.T, pool *pgxpool.Pool) {
