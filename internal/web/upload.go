@@ -29,6 +29,8 @@ func (s *server) uploadRoutes() {
 	s.handleFunc("GET /upload/{uuid}/media/{file}", access.PermOn(access.ViewConvention, access.ConventionFromPath("uuid")), c.uploadedFile)
 }
 
+var errNoStorage = errors.New("aucun stockage de fichiers configuré")
+
 // maxUploadRequest bounds the body of one POST /upload/ (files are
 // written to temporary files beyond 8 MiB and removed after the request).
 const maxUploadRequest = 2 * upload.MaxFileSize
@@ -45,6 +47,10 @@ type uploadAnswer struct {
 // recorded in one transaction, then their antivirus scans are enqueued.
 func (c *conventions) uploadFiles(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
+	if c.storage == nil {
+		c.uploadRefused(w, r, errNoStorage)
+		return
+	}
 	target, files, cleanup, err := readUploadForm(w, r)
 	defer cleanup()
 	if err != nil {
@@ -158,6 +164,10 @@ func readUploadForm(w http.ResponseWriter, r *http.Request) (t upload.Target, fi
 // page when the antivirus found a virus in it.
 func (c *conventions) uploadedFile(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
+	if c.storage == nil {
+		c.s.serverError(w, r, errNoStorage)
+		return
+	}
 	f, body, err := upload.Open(ctx, c.s.opts.DB, c.storage, access.ConventionFrom(ctx), r.PathValue("file"))
 	switch {
 	case errors.Is(err, upload.ErrNotFound):
