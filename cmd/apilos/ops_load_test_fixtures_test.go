@@ -161,6 +161,7 @@ func TestLoadTestFixturesSameSeedSameData(t *testing.T) {
 		url := dbtest.URL(t)
 		t.Setenv("DATABASE_URL", url)
 		t.Setenv("ENVIRONMENT", "staging")
+		t.Setenv("MEDIA_ROOT", t.TempDir())
 		pool := dbtest.Connect(t, url)
 		out, err := runCmd(t, "", "load_test_fixtures", "--seed", "1", "--count", "12", "--noinput")
 		if err != nil {
