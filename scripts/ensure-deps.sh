@@ -13,6 +13,10 @@ pg_bindir() {
 }
 [ -n "$(pg_bindir)" ] && [ -x "$(pg_bindir)/initdb" ] || need+=(postgresql postgresql-contrib)
 command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
+# pdftotext reads generated PDFs back; clamd is the real antivirus of the
+# ClamAV test (started with its own one-signature database).
+command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
+{ command -v clamd >/dev/null 2>&1 || [ -x /usr/sbin/clamd ]; } || need+=(clamav-daemon)
 if [ "${APILOS_NEED_NODE:-0}" = 1 ]; then
   command -v npm >/dev/null 2>&1 || need+=(nodejs npm)
 fi

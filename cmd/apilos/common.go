@@ -9,6 +9,9 @@ import (
 
 	"github.com/MTES-MCT/apilos-go/internal/config"
 	"github.com/MTES-MCT/apilos-go/internal/db"
+	"github.com/MTES-MCT/apilos-go/internal/jobs"
+	"github.com/MTES-MCT/apilos-go/internal/mail"
+	"github.com/MTES-MCT/apilos-go/internal/storage"
 )
 
 // loadConfig reads the environment once per command.
@@ -42,4 +45,26 @@ func newLogger(cfg config.Config) *slog.Logger {
 		return slog.New(slog.NewTextHandler(os.Stderr, opts))
 	}
 	return slog.New(slog.NewJSONHandler(os.Stderr, opts))
+}
+
+// workerDeps are the worker's services: the file storage and the
+// antivirus the configuration describes, with the given mailer (nil:
+// e-mails written to the log).
+func workerDeps(ctx context.Context, cfg config.Config, pool *pgxpool.Pool, log *slog.Logger, mailer mail.Mailer) (jobs.Deps, error) {
+	d := jobs.Deps{Pool: pool, RedisURL: cfg.RedisURL, Logger: log, Mailer: mailer, SiteURL: cfg.SiteURL}
+	st, err := storage.New(ctx, cfg.StorageConfig())
+	if err != nil {
+		return d, err
+	}
+	d.Storage = st
+	av, err := cfg.Antivirus()
+	if err != nil {
+		return d, err
+	}
+	if av != nil {
+		d.Scanner = av
+	} else {
+		log.Warn("antivirus non configuré (CLAMD_ADDRESS) : les fichiers déposés ne sont pas analysés")
+	}
+	return d, nil
 }

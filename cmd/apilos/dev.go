@@ -148,6 +148,13 @@ func runDev(ctx context.Context, cfg config.Config, dataDir, host string, out io
 		ln.Close()
 		return err
 	}
+	// The demo's signed and published conventions link to their PDFs.
+	if n, err := demo.StoreDocuments(ctx, pool, conventions.Storage); err != nil {
+		ln.Close()
+		return fmt.Errorf("documents PDF de démonstration : %w", err)
+	} else if n > 0 {
+		fmt.Fprintf(out, "Documents PDF de démonstration créés : %d.\n", n)
+	}
 	h, err := web.New(web.Options{
 		Environment: cfg.Environment, Version: rootCmd.Version, Logger: log,
 		DB: pool, RedisURL: cfg.RedisURL,
@@ -162,11 +169,14 @@ func runDev(ctx context.Context, cfg config.Config, dataDir, host string, out io
 	}
 	printDevBanner(out, cfg.SiteURL+"/", cfg.JWTSignKey, cfg.UseMockedSIAPClient)
 
+	deps, err := workerDeps(ctx, cfg, pool, log, nil)
+	if err != nil {
+		ln.Close()
+		return err
+	}
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return web.ServeListener(gctx, ln, h, log) })
-	g.Go(func() error {
-		return jobs.Run(gctx, jobs.Deps{Pool: pool, RedisURL: cfg.RedisURL, Logger: log, SiteURL: cfg.SiteURL})
-	})
+	g.Go(func() error { return jobs.Run(gctx, deps) })
 	err = g.Wait()
 	if errors.Is(err, context.Canceled) {
 		err = nil

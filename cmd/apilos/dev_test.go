@@ -32,7 +32,7 @@ func TestDevServesHomeWithDemoData(t *testing.T) {
 	t.Cleanup(func() { os.RemoveAll(base) })
 	dataDir := filepath.Join(base, ".data")
 
-	cfg := config.Config{Environment: "development", Port: strconv.Itoa(freePort(t)), LogLevel: "error"}
+	cfg := config.Config{Environment: "development", Port: strconv.Itoa(freePort(t)), LogLevel: "error", MediaRoot: filepath.Join(base, "media")}
 	var urlLine = regexp.MustCompile(`APiLos est lancé : (http://\S+)`)
 
 	start := func() (context.CancelFunc, chan error, *syncBuffer, string) {
@@ -96,6 +96,11 @@ func TestDevServesHomeWithDemoData(t *testing.T) {
 	}
 	if key, err := devJWTKey(dataDir); err != nil || key != m[1] {
 		t.Errorf("development key not kept in the data directory: %q %v", key, err)
+	}
+	// The signed demo conventions have their PDFs in MEDIA_ROOT.
+	pdfs, _ := filepath.Glob(filepath.Join(cfg.MediaRoot, "conventions", "*", "convention_docs", "*.pdf"))
+	if len(pdfs) == 0 || !strings.Contains(out.String(), "Documents PDF de démonstration créés") {
+		t.Errorf("%d PDF de démonstration dans %s:\n%s", len(pdfs), cfg.MediaRoot, out.String())
 	}
 	cancel()
 	if err := <-done; err != nil {

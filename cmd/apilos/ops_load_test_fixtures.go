@@ -11,6 +11,7 @@ import (
 	"github.com/MTES-MCT/apilos-go/internal/demo"
 	"github.com/MTES-MCT/apilos-go/internal/ops"
 	"github.com/MTES-MCT/apilos-go/internal/prompt"
+	"github.com/MTES-MCT/apilos-go/internal/storage"
 )
 
 func init() {
@@ -69,6 +70,15 @@ func init() {
 			if err != nil {
 				return err
 			}
+			// The signed and published test conventions get their PDFs.
+			st, err := storage.New(ctx, cfg.StorageConfig())
+			if err != nil {
+				return err
+			}
+			docs, err := demo.StoreDocuments(ctx, pool, st, ops.TestAdministrationCode)
+			if err != nil {
+				return fmt.Errorf("documents PDF des conventions de test : %w", err)
+			}
 			if len(res.Truncated) > 0 {
 				fmt.Fprintln(out, "Données supprimées :")
 				printCounts(cmd, res.Truncated)
@@ -91,6 +101,9 @@ func init() {
 			default:
 				fmt.Fprintf(out, "Jeu de test généré (graine %d ; relancer avec --seed %d redonne les mêmes données sur une base vide) :\n", o.Seed, o.Seed)
 				printCounts(cmd, res.Created)
+			}
+			if docs > 0 {
+				fmt.Fprintf(out, "Documents PDF des conventions signées ou publiées créés : %d.\n", docs)
 			}
 			return nil
 		},

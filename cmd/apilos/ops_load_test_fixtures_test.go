@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -53,6 +55,31 @@ LEFT JOIN bailleurs_bailleur b ON b.id = r.bailleur_id LEFT JOIN instructeurs_ad
 		t.Errorf("roles: %s", roles)
 	}
 	assertRentRules(t, pool)
+	// Every signed or published test convention has its PDF in MEDIA_ROOT.
+	var keys []string
+	rows, err := pool.Query(context.Background(), `SELECT 'conventions/' || uuid || '/convention_docs/' || nom_fichier_signe
+FROM conventions_convention WHERE nom_fichier_signe IS NOT NULL
+UNION ALL SELECT 'spf/' || uuid || '/publication/' || nom_fichier_publication_spf FROM conventions_convention WHERE nom_fichier_publication_spf IS NOT NULL`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var k string
+		rows.Scan(&k)
+		keys = append(keys, k)
+	}
+	if len(keys) == 0 {
+		t.Fatal("aucune convention signée générée : la graine 7 n'exerce pas les documents")
+	}
+	for _, k := range keys {
+		b, err := os.ReadFile(filepath.Join(os.Getenv("MEDIA_ROOT"), filepath.FromSlash(k)))
+		if err != nil || !strings.HasPrefix(string(b), "%PDF-") {
+			t.Errorf("document %s : %v", k, err)
+		}
+	}
+	if !strings.Contains(out, fmt.Sprintf("Documents PDF des conventions signées ou publiées créés : %d.", len(keys))) {
+		t.Errorf("nombre de documents non annoncé :\n%s", out)
+	}
 }
 
 func TestLoadTestFixturesRefusedInProduction(t *testing.T) {
@@ -134,6 +161,7 @@ func TestLoadTestFixturesSameSeedSameData(t *testing.T) {
 		url := dbtest.URL(t)
 		t.Setenv("DATABASE_URL", url)
 		t.Setenv("ENVIRONMENT", "staging")
+		t.Setenv("MEDIA_ROOT", t.TempDir())
 		pool := dbtest.Connect(t, url)
 		out, err := runCmd(t, "", "load_test_fixtures", "--seed", "1", "--count", "12", "--noinput")
 		if err != nil {

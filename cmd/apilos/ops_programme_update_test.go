@@ -34,6 +34,7 @@ func opsDB(t *testing.T) *pgxpool.Pool {
 	url := dbtest.URL(t)
 	t.Setenv("DATABASE_URL", url)
 	t.Setenv("ENVIRONMENT", "development")
+	t.Setenv("MEDIA_ROOT", t.TempDir())
 	return dbtest.Connect(t, url)
 }
 

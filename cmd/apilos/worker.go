@@ -48,13 +48,11 @@ Une seule instance doit tourner. À l'arrêt (SIGTERM), les tâches en cours ont
 				}
 				mailer = smtp
 			}
-			return jobs.Run(cmd.Context(), jobs.Deps{
-				Pool:     pool,
-				RedisURL: cfg.RedisURL,
-				Logger:   logger,
-				Mailer:   mailer,
-				SiteURL:  cfg.SiteURL,
-			})
+			deps, err := workerDeps(cmd.Context(), cfg, pool, logger, mailer)
+			if err != nil {
+				return err
+			}
+			return jobs.Run(cmd.Context(), deps)
 		},
 	})
 }

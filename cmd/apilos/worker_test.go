@@ -52,6 +52,7 @@ func TestWorkerExitsCleanlyOnSIGTERM(t *testing.T) {
 		"SCALINGO_POSTGRESQL_URL=",
 		"REDIS_URL="+redisURL,
 		"LOG_LEVEL=info",
+		"MEDIA_ROOT="+t.TempDir(),
 	)
 	cmd.Stdout = &logs
 	cmd.Stderr = &logs

@@ -8,6 +8,9 @@ import (
 	"strings"
 
 	"github.com/caarlos0/env/v11"
+
+	"github.com/MTES-MCT/apilos-go/internal/clamav"
+	"github.com/MTES-MCT/apilos-go/internal/storage"
 )
 
 // Config is the whole configuration of the apilos processes.
@@ -79,6 +82,31 @@ type Config struct {
 	AWSStorageBucketName string `env:"AWS_STORAGE_BUCKET_NAME"`
 	AWSS3EndpointURL     string `env:"AWS_S3_ENDPOINT_URL"`
 	AWSS3RegionName      string `env:"AWS_S3_REGION_NAME"`
+
+	// ClamdAddress is the clamd daemon scanning every uploaded file
+	// (tcp://host:3310 or unix:///run/clamav/clamd.ctl); empty: files are
+	// recorded as not scanned.
+	ClamdAddress string `env:"CLAMD_ADDRESS"`
+}
+
+// StorageConfig is the file storage this configuration selects.
+func (c Config) StorageConfig() storage.Config {
+	return storage.Config{
+		MediaRoot: c.MediaRoot, AccessKeyID: c.AWSAccessKeyID, SecretAccessKey: c.AWSSecretAccessKey,
+		Bucket: c.AWSStorageBucketName, Endpoint: c.AWSS3EndpointURL, Region: c.AWSS3RegionName,
+	}
+}
+
+// Antivirus is the clamd client of CLAMD_ADDRESS, nil when unset.
+func (c Config) Antivirus() (*clamav.Client, error) {
+	if c.ClamdAddress == "" {
+		return nil, nil
+	}
+	cl, err := clamav.New(c.ClamdAddress)
+	if err != nil {
+		return nil, fmt.Errorf("CLAMD_ADDRESS : %w", err)
+	}
+	return cl, nil
 }
 
 // Load reads the environment. It fails when a secret required in
@@ -102,6 +130,9 @@ func Load() (Config, error) {
 		return c, err
 	}
 	if err := c.checkTransport(); err != nil {
+		return c, err
+	}
+	if _, err := c.Antivirus(); err != nil {
 		return c, err
 	}
 	if c.IsProduction() {

@@ -35,10 +35,17 @@ func TestLoad(t *testing.T) {
 		{"production without secret", map[string]string{"ENVIRONMENT": "production", "DATABASE_URL": "postgres://x", "REDIS_URL": "redis://x"}, "SECRET_KEY", nil},
 		{"production without database", map[string]string{"ENVIRONMENT": "siap-production", "SECRET_KEY": "s", "REDIS_URL": "redis://x"}, "DATABASE_URL", nil},
 		{"production complete", map[string]string{"ENVIRONMENT": "production", "SECRET_KEY": "s", "SCALINGO_POSTGRESQL_URL": "postgres://x", "SCALINGO_REDIS_URL": "redis://x"}, "", nil},
+		{"clamd address", map[string]string{"CLAMD_ADDRESS": "tcp://clamav:3310"}, "", func(c Config) bool {
+			av, err := c.Antivirus()
+			return err == nil && av.String() == "tcp://clamav:3310"
+		}},
+		{"no clamd", nil, "", func(c Config) bool { av, err := c.Antivirus(); return av == nil && err == nil }},
+		// The reference's HTTP antivirus service is not clamd.
+		{"clamd address as a URL", map[string]string{"CLAMD_ADDRESS": "https://clamav.example/v2/scan"}, "CLAMD_ADDRESS", nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			for _, k := range []string{"ENVIRONMENT", "PORT", "DATABASE_URL", "SCALINGO_POSTGRESQL_URL", "REDIS_URL", "SCALINGO_REDIS_URL", "SECRET_KEY"} {
+			for _, k := range []string{"ENVIRONMENT", "PORT", "DATABASE_URL", "SCALINGO_POSTGRESQL_URL", "REDIS_URL", "SCALINGO_REDIS_URL", "SECRET_KEY", "CLAMD_ADDRESS"} {
 				t.Setenv(k, tt.env[k])
 			}
 			c, err := Load()

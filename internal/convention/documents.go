@@ -15,6 +15,7 @@ import (
 
 	"github.com/MTES-MCT/apilos-go/internal/access"
 	"github.com/MTES-MCT/apilos-go/internal/storage"
+	"github.com/MTES-MCT/apilos-go/internal/upload"
 )
 
 // Messages of the document deposits.
@@ -109,13 +110,29 @@ func RegisterSignedFile(ctx context.Context, tx pgx.Tx, st storage.Storage, s *a
 		return nil, err
 	}
 	name := SignedFileName(c, now(), false)
-	if err := st.Put(ctx, SignedKey(c.UUID, name), bytes.NewReader(b), int64(len(b)), "application/pdf"); err != nil {
+	key := SignedKey(c.UUID, name)
+	if err := st.Put(ctx, key, bytes.NewReader(b), int64(len(b)), "application/pdf"); err != nil {
 		return nil, err
 	}
 	if _, err := tx.Exec(ctx, `UPDATE conventions_convention SET nom_fichier_signe = $2 WHERE id = $1`, c.ID, name); err != nil {
 		return nil, fmt.Errorf("enregistrement du document signé : %w", err)
 	}
-	return finish(ctx, tx, c, c.Statut, nil, "")
+	return finishDeposit(ctx, tx, c, s, key, name)
+}
+
+// finishDeposit records the antivirus scan of a deposited document (spec
+// workflows §7.4: every stored file is scanned) and returns its key in
+// Result.Scans.
+func finishDeposit(ctx context.Context, tx pgx.Tx, c *Convention, s *access.Subject, key, name string) (*Result, error) {
+	if err := upload.RequestScan(ctx, tx, upload.ScanRequest{Key: key, ConventionID: c.ID, UploaderID: s.UserID, Filename: name}); err != nil {
+		return nil, err
+	}
+	res, err := finish(ctx, tx, c, c.Statut, nil, "")
+	if err != nil {
+		return nil, err
+	}
+	res.Scans = []string{key}
+	return res, nil
 }
 
 // CancelSignedFile renames the deposited signed document to
@@ -167,13 +184,14 @@ func RegisterPublicationFile(ctx context.Context, tx pgx.Tx, st storage.Storage,
 		return nil, err
 	}
 	name := SignedFileName(c, now(), true)
-	if err := st.Put(ctx, PublicationKey(c.UUID, name), bytes.NewReader(b), int64(len(b)), "application/pdf"); err != nil {
+	key := PublicationKey(c.UUID, name)
+	if err := st.Put(ctx, key, bytes.NewReader(b), int64(len(b)), "application/pdf"); err != nil {
 		return nil, err
 	}
 	if _, err := tx.Exec(ctx, `UPDATE conventions_convention SET nom_fichier_publication_spf = $2 WHERE id = $1`, c.ID, name); err != nil {
 		return nil, fmt.Errorf("enregistrement du document de publication : %w", err)
 	}
-	return finish(ctx, tx, c, c.Statut, nil, "")
+	return finishDeposit(ctx, tx, c, s, key, name)
 }
 
 // CancelPublicationFile renames the deposited publication deed and clears

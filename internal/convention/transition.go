@@ -109,6 +109,10 @@ type Result struct {
 	Events []notify.Event
 	// Flash is the French success message to show, if any.
 	Flash string
+	// Scans are the storage keys of the files stored by the operation,
+	// to enqueue for the antivirus after the commit (upload.RequestScan
+	// recorded them in the transaction).
+	Scans []string
 }
 
 // the definite article and noun of refusals.

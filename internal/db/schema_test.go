@@ -478,6 +478,7 @@ var setNull = map[string]bool{
 	"users_historicaluser.history_user_id":   true,
 	"users_historicalrole.history_user_id":   true,
 	"content_override.user_id":               true, // who confirmed an override (internal/programme)
+	"upload_scan.uploader_id":                true,
 }
 
 func assertForeignKeyActions(t *testing.T, pool *pgxpool.Pool) {

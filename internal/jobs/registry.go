@@ -6,6 +6,8 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/MTES-MCT/apilos-go/internal/mail"
+	"github.com/MTES-MCT/apilos-go/internal/storage"
+	"github.com/MTES-MCT/apilos-go/internal/upload"
 )
 
 // Deps are what the handlers need. Features add their services here
@@ -20,6 +22,11 @@ type Deps struct {
 	Mailer mail.Mailer
 	// SiteURL is the public URL the e-mails link to.
 	SiteURL string
+	// Storage holds the uploaded files the antivirus reads.
+	Storage storage.Storage
+	// Scanner is the antivirus (clamd, CLAMD_ADDRESS); nil: files are
+	// recorded as not scanned.
+	Scanner upload.Scanner
 }
 
 // register is the one place where the worker's tasks and schedule are
@@ -29,6 +36,7 @@ type Deps struct {
 func register(r *Registry, d Deps) {
 	r.Handle(ClearExpiredSessions, clearExpiredSessions(d))
 	r.Handle(SendNotification, sendNotification(d))
+	r.Handle(ScanUpload, scanUpload(d))
 	// Every night, when nobody works: the web process no longer needs them.
 	r.Schedule("0 3 * * *", ClearExpiredSessions, nil)
 }

@@ -29,6 +29,9 @@ const (
 	SurveyBailleur Kind = "survey_bailleur"
 	// SurveyInstructeur: first validation ever of an instructeur (139).
 	SurveyInstructeur Kind = "survey_instructeur"
+	// VirusDetected: the antivirus found a virus in a stored file; to the
+	// uploader (reference template 163) and to the staff (virus.go).
+	VirusDetected Kind = "virus_detected"
 )
 
 // Event is one notification to send, produced by a domain operation.
@@ -44,6 +47,9 @@ type Event struct {
 	Comment string `json:"comment,omitempty"`
 	// SendCopy puts the actor in copy (T2, T3: "m'envoyer une copie").
 	SendCopy bool `json:"send_copy,omitempty"`
+	// ScanID is the upload_scan row of a VirusDetected event (its
+	// ConventionUUID is zero when the file belongs to a programme).
+	ScanID int64 `json:"scan_id,omitempty"`
 }
 
 // NewEvent returns an event with a fresh id.

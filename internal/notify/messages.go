@@ -117,6 +117,9 @@ const signature = "\n\nL'équipe APiLos\n\nCe message est envoyé automatiquemen
 // Messages builds the e-mails of an event (spec workflows §9.2) with
 // their recipients. Sides without recipients produce no message.
 func Messages(ctx context.Context, q Querier, ev Event, siteURL string) ([]Keyed, error) {
+	if ev.Kind == VirusDetected {
+		return virusMessages(ctx, q, ev, siteURL)
+	}
 	i, err := loadInfo(ctx, q, ev, siteURL)
 	if err != nil {
 		return nil, err

@@ -10,7 +10,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"path"
 	"strings"
 )
 
@@ -32,8 +31,10 @@ type Storage interface {
 	Copy(ctx context.Context, src, dst string) error
 }
 
-// CleanKey checks a key and returns it normalised: relative, no "..",
-// no empty segment (the reference's "media//" double slash is folded).
+// CleanKey checks a key and returns it without leading slash: relative,
+// no "." or ".." segment. Empty segments are kept: S3 keys are literal and
+// the reference wrote attachments under "…/media//<uuid>_<name>"; the
+// local backend folds them into one directory level.
 func CleanKey(key string) (string, error) {
 	k := strings.TrimSpace(key)
 	if k == "" {
@@ -42,16 +43,19 @@ func CleanKey(key string) (string, error) {
 	if strings.ContainsRune(k, 0) || strings.Contains(k, "\\") {
 		return "", fmt.Errorf("clé de stockage %q invalide : caractère interdit", key)
 	}
-	for _, seg := range strings.Split(k, "/") {
-		if seg == ".." {
-			return "", fmt.Errorf("clé de stockage %q invalide : « .. » interdit", key)
-		}
-	}
-	c := path.Clean("/" + k)[1:]
-	if c == "" || c == "." {
+	k = strings.TrimLeft(k, "/")
+	if k == "" || strings.HasSuffix(k, "/") {
 		return "", fmt.Errorf("clé de stockage %q invalide", key)
 	}
-	return c, nil
+	for _, seg := range strings.Split(k, "/") {
+		switch seg {
+		case "..":
+			return "", fmt.Errorf("clé de stockage %q invalide : « .. » interdit", key)
+		case ".":
+			return "", fmt.Errorf("clé de stockage %q invalide : « . » interdit", key)
+		}
+	}
+	return k, nil
 }
 
 // Rename moves src to dst through Copy then Delete (S3 has no rename).

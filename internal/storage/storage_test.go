@@ -18,7 +18,10 @@ import (
 func TestCleanKey(t *testing.T) {
 	for _, tc := range []struct{ in, want, err string }{
 		{"conventions/u/convention_docs/a.pdf", "conventions/u/convention_docs/a.pdf", ""},
-		{"conventions/u/media//x.pdf", "conventions/u/media/x.pdf", ""},
+		// The reference's attachment keys keep their double slash.
+		{"conventions/u/media//x.pdf", "conventions/u/media//x.pdf", ""},
+		{"a/./b", "", "« . »"},
+		{"a/", "", "invalide"},
 		{"/abs/key", "abs/key", ""},
 		{"", "", "vide"},
 		{"a/../b", "", ".."},
@@ -105,6 +108,14 @@ func contract(t *testing.T, s Storage) {
 	}
 	if err := s.Put(ctx, "../evil", strings.NewReader("x"), 1, ""); err == nil {
 		t.Error("clé avec .. acceptée")
+	}
+	// An attachment key of the reference, double slash included.
+	att := "programmes/0b5e/media//5f0c_photo.jpg"
+	if err := s.Put(ctx, att, strings.NewReader("jpeg"), 4, "image/jpeg"); err != nil {
+		t.Fatal(err)
+	}
+	if got := read(att); string(got) != "jpeg" {
+		t.Errorf("pièce jointe relue %q", got)
 	}
 }
 

@@ -12,6 +12,7 @@ import (
 	"github.com/MTES-MCT/apilos-go/internal/convention"
 	"github.com/MTES-MCT/apilos-go/internal/fr"
 	"github.com/MTES-MCT/apilos-go/internal/storage"
+	"github.com/MTES-MCT/apilos-go/internal/upload"
 )
 
 // maxUpload bounds the request that deposits a PDF (the reference mailed
@@ -123,18 +124,20 @@ func (c *conventions) upload(w http.ResponseWriter, r *http.Request, publication
 		c.s.serverError(w, r, errors.New("aucun stockage de fichiers configuré"))
 		return
 	}
+	var res *convention.Result
 	err = c.tx(ctx, func(tx pgx.Tx) error {
 		var err error
 		if publication {
-			_, err = convention.RegisterPublicationFile(ctx, tx, c.storage, sub, id, file)
+			res, err = convention.RegisterPublicationFile(ctx, tx, c.storage, sub, id, file)
 		} else {
-			_, err = convention.RegisterSignedFile(ctx, tx, c.storage, sub, id, file)
+			res, err = convention.RegisterSignedFile(ctx, tx, c.storage, sub, id, file)
 		}
 		return err
 	})
 	if !c.outcome(w, r, err, back) {
 		return
 	}
+	c.enqueueScans(r, res.Scans)
 	if publication {
 		c.done(w, r, "/conventions/publication/"+cr.UUID+"/upload-preview#date", "Le document de publication a été déposé : indiquez la référence et la date de publication.")
 		return
@@ -276,6 +279,15 @@ func (c *conventions) stream(w http.ResponseWriter, r *http.Request, key, name s
 		c.s.notFound(w, r)
 		return
 	}
+	quarantined, err := upload.Quarantined(r.Context(), c.s.opts.DB, key)
+	if err != nil {
+		c.s.serverError(w, r, err)
+		return
+	}
+	if quarantined {
+		c.s.quarantined(w, r, name)
+		return
+	}
 	f, err := c.storage.Get(r.Context(), key)
 	if errors.Is(err, storage.ErrNotFound) {
 		c.s.notFound(w, r)
@@ -287,7 +299,7 @@ func (c *conventions) stream(w http.ResponseWriter, r *http.Request, key, name s
 	}
 	defer f.Close()
 	w.Header().Set("Content-Type", "application/pdf")
-	w.Header().Set("Content-Disposition", `inline; filename="`+name+`"`)
+	w.Header().Set("Content-Disposition", contentDisposition("inline", name))
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	io.Copy(w, f)
 }

@@ -141,24 +141,34 @@ func (w *cworld) newActor(login, typologie, group string, bailleur, adm int64) *
 		a.roleID = w.id(`INSERT INTO users_role (typologie, bailleur_id, administration_id, user_id, group_id)
 			VALUES ($1, $2, $3, $4, (SELECT id FROM auth_group WHERE name = $5)) RETURNING id`, typologie, b, ad, a.userID, group)
 	}
-	token := a.newSession()
-	jar, _ := cookiejar.New(nil)
-	u, _ := url.Parse(w.srv.URL)
-	jar.SetCookies(u, []*http.Cookie{{Name: sessionCookieName, Value: token, Path: "/"}})
-	a.c = &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	a.c = w.login(a.userID, a.roleID)
 	return a
 }
 
 // newSession stores a new session of the actor and returns its token.
-func (a *actor) newSession() string {
-	w := a.w
+func (a *actor) newSession() string { return a.w.session(a.userID, a.roleID) }
+
+// login returns a client with a logged-in session of the account (and
+// role, when not 0) that does not follow redirects.
+func (w *cworld) login(userID, roleID int64) *http.Client {
+	token := w.session(userID, roleID)
+	jar, _ := cookiejar.New(nil)
+	u, _ := url.Parse(w.srv.URL)
+	jar.SetCookies(u, []*http.Cookie{{Name: sessionCookieName, Value: token, Path: "/"}})
+	return &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+}
+
+// session stores a new session of the account (and role, when not 0) and
+// returns its token.
+func (w *cworld) session(userID, roleID int64) string {
+	w.t.Helper()
 	ctx, err := w.s.sessions.Load(context.Background(), "")
 	if err != nil {
 		w.t.Fatal(err)
 	}
-	w.s.sessions.Put(ctx, sessionUserID, a.userID)
-	if a.roleID != 0 {
-		w.s.sessions.Put(ctx, sessionRoleID, a.roleID)
+	w.s.sessions.Put(ctx, sessionUserID, userID)
+	if roleID != 0 {
+		w.s.sessions.Put(ctx, sessionRoleID, roleID)
 	}
 	token, _, err := w.s.sessions.Commit(ctx)
 	if err != nil {

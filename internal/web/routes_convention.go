@@ -36,10 +36,7 @@ type ConventionOptions struct {
 // ConventionOptionsFrom opens the storage and the queue client the
 // configuration describes. The caller closes the client.
 func ConventionOptionsFrom(ctx context.Context, cfg config.Config) (ConventionOptions, error) {
-	st, err := storage.New(ctx, storage.Config{
-		MediaRoot: cfg.MediaRoot, AccessKeyID: cfg.AWSAccessKeyID, SecretAccessKey: cfg.AWSSecretAccessKey,
-		Bucket: cfg.AWSStorageBucketName, Endpoint: cfg.AWSS3EndpointURL, Region: cfg.AWSS3RegionName,
-	})
+	st, err := storage.New(ctx, cfg.StorageConfig())
 	if err != nil {
 		return ConventionOptions{}, err
 	}
