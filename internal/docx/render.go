@@ -197,7 +197,7 @@ func (p *pkg) renderPart(part string, data map[string]any) error {
 		return err
 	}
 	if len(src.tags) == 0 {
-		p.changed[part] = []byte(src.text)
+		p.changed[part] = []byte(unescapeBraces.Replace(src.text))
 		return nil
 	}
 	env := &exec.Environment{
@@ -226,7 +226,9 @@ func (p *pkg) renderPart(part string, data map[string]any) error {
 		}
 		return e
 	}
-	res := unescapeBraces.Replace(out.String())
+	res := strings.ReplaceAll(out.String(), "\n", "")
+	res = strings.ReplaceAll(res, string(valueNewline), "\n")
+	res = unescapeBraces.Replace(res)
 	res = resolveListing(res)
 	if err := checkXML(res); err != nil {
 		return &Error{Reason: "le document produit n'est pas un XML valide (" + err.Error() + ") : une balise {% %} ouvre ou ferme probablement un bloc au milieu d'un paragraphe ou d'une ligne de tableau ; utilisez {%p %}, {%tr %} ou {%tc %} pour qu'elle porte sur le paragraphe, la ligne ou la cellule entière"}
@@ -244,6 +246,10 @@ func execute(t *exec.Template, w io.Writer, ctx *exec.Context) (err error) {
 	}()
 	return t.Execute(w, ctx)
 }
+
+// valueNewline stands for a line break of a value until the tags' line
+// breaks are removed from the output.
+const valueNewline = '\x05'
 
 // "{_{" writes a literal "{{" in a document, as in docxtpl.
 var unescapeBraces = strings.NewReplacer("{_{", "{{", "}_}", "}}", "{_%", "{%", "%_}", "%}")
@@ -404,7 +410,8 @@ func display(v *exec.Value) string {
 
 // escapeText escapes a value for XML text, drops the characters XML 1.0
 // cannot hold and keeps \t, \n, \a (new paragraph) and \f (page break)
-// for resolveListing.
+// for resolveListing. A value's line break is written valueNewline while
+// the template runs, since raw line breaks are removed from its output.
 func escapeText(s string) string {
 	var b strings.Builder
 	b.Grow(len(s) + 8)
@@ -425,7 +432,9 @@ func escapeText(s string) string {
 				continue
 			}
 			b.WriteByte('\n')
-		case r == '\t' || r == '\n' || r == '\a' || r == '\f':
+		case r == '\n':
+			b.WriteRune(valueNewline)
+		case r == '\t' || r == '\a' || r == '\f':
 			b.WriteRune(r)
 		case r < 0x20 || r == 0xFFFE || r == 0xFFFF:
 			// not allowed in XML 1.0

@@ -75,19 +75,33 @@ var forbiddenStatements = map[string]bool{
 	"include": true, "import": true, "from": true, "extends": true,
 }
 
+var lineBreaks = strings.NewReplacer("\r", "", "\n", "")
+
 // buildSource reads the tags of a prepared part, checks what can be checked
 // before rendering (unknown tags and filters, unclosed blocks, empty tags)
 // and writes the gonja source: each {{ }} goes through the output filter
-// of its level, and each tag body starts on a line of its own so an error
-// can be traced back to its tag.
+// of its level, and each tag starts a line of its own so an error can be
+// traced back to its tag.
 func buildSource(x string) (*source, error) {
 	src := &source{}
 	var b strings.Builder
 	b.Grow(len(x) + len(x)/8)
 	line := 1
+	// Raw line breaks in Word's XML mean nothing; the only ones left are
+	// those put before each tag, so a gonja error's line number tells
+	// the tag. They are removed from the output (see renderPart).
 	write := func(s string) {
+		if strings.ContainsAny(s, "\r\n") {
+			s = lineBreaks.Replace(s)
+		}
 		b.WriteString(s)
-		line += strings.Count(s, "\n")
+	}
+	writeTag := func(t *tag, s string) {
+		b.WriteByte('\n')
+		line++
+		t.line = line
+		src.tags = append(src.tags, t)
+		b.WriteString(s)
 	}
 	type open struct {
 		t    *tag
@@ -138,9 +152,7 @@ func buildSource(x string) (*source, error) {
 			if delim == "{%" && t.name() == "endraw" {
 				inRaw = false
 				stack = stack[:len(stack)-1]
-				t.line = line
-				src.tags = append(src.tags, t)
-				write("{%" + t.body + "%}")
+				writeTag(t, "{%"+t.body+"%}")
 			} else {
 				write(raw)
 			}
@@ -155,9 +167,7 @@ func buildSource(x string) (*source, error) {
 			if err != nil {
 				return nil, err
 			}
-			t.line = line + 1
-			src.tags = append(src.tags, t)
-			write("{{" + lead + "\n" + body + trail + "}}")
+			writeTag(t, "{{"+lead+body+trail+"}}")
 		case "{%":
 			name := t.name()
 			lead, core, trail := splitTrim(t.body)
@@ -192,9 +202,7 @@ func buildSource(x string) (*source, error) {
 			case !controlStructures.Exists(name):
 				return nil, &Error{Tag: t.display, Reason: fmt.Sprintf("instruction inconnue « %s »", name)}
 			}
-			t.line = line + 1
-			src.tags = append(src.tags, t)
-			write("{%" + lead + "\n" + core + trail + "%}")
+			writeTag(t, "{%"+lead+core+trail+"%}")
 		}
 	}
 	if len(stack) > 0 {
