@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"path"
+	"reflect"
 	"regexp"
 	"sort"
 	"strconv"
@@ -35,7 +36,7 @@ func Render(name string, tpl []byte, ctx map[string]any) ([]byte, error) {
 	}
 	data := make(map[string]any, len(ctx)+1)
 	for k, v := range ctx {
-		data[k] = adapt(v)
+		data[k] = adaptEntry(k, reflect.ValueOf(v))
 	}
 	data[stateKey] = p
 	for _, part := range parts {

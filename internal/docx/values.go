@@ -24,26 +24,26 @@ import (
 // element) are adapted the same way when they are reached.
 
 var (
-	typeTime       = reflect.TypeFor[time.Time]()
-	typeDecimal    = reflect.TypeFor[decimal.Decimal]()
-	typeNullDec    = reflect.TypeFor[decimal.NullDecimal]()
-	typeImage      = reflect.TypeFor[Image]()
-	typeVarArgsPtr = reflect.TypeFor[*exec.VarArgs]()
-	typeError      = reflect.TypeFor[error]()
-	typeValuePtr   = reflect.TypeFor[*exec.Value]()
+	typeTime    = reflect.TypeFor[time.Time]()
+	typeDecimal = reflect.TypeFor[decimal.Decimal]()
+	typeNullDec = reflect.TypeFor[decimal.NullDecimal]()
+	typeImage   = reflect.TypeFor[Image]()
+	typeError   = reflect.TypeFor[error]()
 )
 
-// adapt turns a Go value into what the template engine works on.
-func adapt(v any) any {
-	if v == nil {
-		return nil
+// adaptEntry adapts the value of a context key or dict key; a func is
+// named after its key in error messages.
+func adaptEntry(name string, v reflect.Value) any {
+	for v.Kind() == reflect.Interface && !v.IsNil() {
+		v = v.Elem()
 	}
-	if val, ok := v.(*exec.Value); ok {
-		return val
+	if v.Kind() == reflect.Func && !v.IsNil() {
+		return callable(name, v)
 	}
-	return adaptValue(reflect.ValueOf(v))
+	return adaptValue(v)
 }
 
+// adaptValue turns a Go value into what the template engine works on.
 func adaptValue(v reflect.Value) any {
 	for v.IsValid() && v.Kind() == reflect.Interface {
 		if v.IsNil() {
@@ -58,9 +58,6 @@ func adaptValue(v reflect.Value) any {
 	case reflect.Pointer:
 		if v.IsNil() {
 			return nil
-		}
-		if v.Type() == typeValuePtr {
-			return v.Interface()
 		}
 		if v.Elem().Kind() == reflect.Struct && !isScalarStruct(v.Elem().Type()) {
 			return object{v: v}
@@ -110,11 +107,7 @@ func adaptValue(v reflect.Value) any {
 			if k.Kind() == reflect.String {
 				key = k.String()
 			}
-			if fv := iter.Value(); fv.Kind() == reflect.Func && !fv.IsNil() {
-				dict[key] = callable(key, fv)
-			} else {
-				dict[key] = adaptValue(fv)
-			}
+			dict[key] = adaptEntry(key, iter.Value())
 		}
 		return dict
 	case reflect.Func:
@@ -299,9 +292,6 @@ func call(fn reflect.Value, in []reflect.Value) (res any, err error) {
 
 // convertArg turns a template value into a Go argument of type t.
 func convertArg(a *exec.Value, t reflect.Type) (reflect.Value, error) {
-	if t == typeValuePtr {
-		return reflect.ValueOf(a), nil
-	}
 	if a.IsNil() {
 		return reflect.Zero(t), nil
 	}
