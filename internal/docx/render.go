@@ -201,17 +201,7 @@ func (p *pkg) renderPart(part string, data map[string]any) error {
 		p.changed[part] = []byte(unescapeBraces.Replace(src.text))
 		return nil
 	}
-	env := &exec.Environment{
-		Context:           globals.Inherit(),
-		Filters:           filters,
-		Tests:             builtins.Tests,
-		ControlStructures: controlStructures,
-		Methods:           methods,
-	}
-	cfg := config.New()
-	cfg.AutoEscape = true
-	cfg.KeepTrailingNewline = true
-	t, err := exec.NewTemplate(part, cfg, oneLoader{id: part, text: src.text}, env)
+	t, err := newTemplate(part, src.text)
 	if err != nil {
 		return syntaxError(src, err)
 	}
@@ -255,39 +245,89 @@ const valueNewline = '\x05'
 // "{_{" writes a literal "{{" in a document, as in docxtpl.
 var unescapeBraces = strings.NewReplacer("{_{", "{{", "}_}", "}}", "{_%", "{%", "%_}", "%}")
 
-// syntaxError names the tag where gonja's parser stopped.
+// newTemplate parses gonja source.
+func newTemplate(id, text string) (*exec.Template, error) {
+	env := &exec.Environment{
+		Context:           globals.Inherit(),
+		Filters:           filters,
+		Tests:             builtins.Tests,
+		ControlStructures: controlStructures,
+		Methods:           methods,
+	}
+	cfg := config.New()
+	cfg.AutoEscape = true
+	cfg.KeepTrailingNewline = true
+	return exec.NewTemplate(id, cfg, oneLoader{id: id, text: text}, env)
+}
+
+// syntaxError names the tag where gonja's parser stopped: the line of the
+// error when gonja gives one, else the first tag that does not parse on
+// its own.
 func syntaxError(src *source, err error) error {
+	e := &Error{Reason: "syntaxe incorrecte"}
 	var se *parser.SyntaxError
-	if errors.As(err, &se) {
-		e := &Error{Reason: "syntaxe incorrecte"}
+	if errors.As(err, &se) && se.Line > 0 {
 		if se.Raw != "" {
 			e.Reason += fmt.Sprintf(" près de « %s »", se.Raw)
 		}
-		e.Reason += " (détail technique : " + se.Message + ")"
 		if tg := src.tagAtLine(se.Line); tg != nil {
 			e.Tag = tg.display
 		}
+		e.Reason += " (détail technique : " + se.Message + ")"
 		return e
+	}
+	for _, tg := range src.tags {
+		alone := tg.alone()
+		if alone == "" {
+			continue
+		}
+		if _, terr := newTemplate("balise", alone); terr != nil {
+			e.Tag = tg.display
+			err = terr
+			break
+		}
 	}
 	if inner := errors.Unwrap(err); inner != nil {
 		err = inner
 	}
-	return &Error{Reason: "syntaxe incorrecte (détail technique : " + lastCause(err.Error()) + ")"}
+	e.Reason += " (détail technique : " + lastCause(err.Error()) + ")"
+	return e
 }
 
-// checkXML reports the first well-formedness error of a part.
+// checkXML reports the first well-formedness error of a part. RawToken
+// is fast but does not match end tags with start tags, so a stack does.
 func checkXML(s string) error {
 	d := xml.NewDecoder(strings.NewReader(s))
 	d.Strict = true
+	var open []xml.Name
 	for {
-		_, err := d.RawToken()
+		tok, err := d.RawToken()
 		if err == io.EOF {
+			if len(open) > 0 {
+				return fmt.Errorf("élément <%s> non fermé", qname(open[len(open)-1]))
+			}
 			return nil
 		}
 		if err != nil {
 			return err
 		}
+		switch el := tok.(type) {
+		case xml.StartElement:
+			open = append(open, el.Name)
+		case xml.EndElement:
+			if len(open) == 0 || open[len(open)-1] != el.Name {
+				return fmt.Errorf("fin d'élément </%s> inattendue", qname(el.Name))
+			}
+			open = open[:len(open)-1]
+		}
 	}
+}
+
+func qname(n xml.Name) string {
+	if n.Space == "" {
+		return n.Local
+	}
+	return n.Space + ":" + n.Local
 }
 
 // oneLoader serves the part being rendered and refuses any other file.

@@ -11,7 +11,8 @@ type tag struct {
 	open    string // "{{", "{%" or "{#"
 	level   string // "tr", "tc", "p", "r" or ""
 	body    string // cleaned text between the delimiters, without the level
-	line    int    // line of the gonja source where the tag's body starts
+	line    int    // line of the gonja source where the tag starts
+	src     string // the tag as given to gonja
 	display string // the tag as the template shows it
 }
 
@@ -27,6 +28,27 @@ func (t *tag) name() string {
 
 func isIdent(c byte) bool {
 	return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+}
+
+// alone is the tag completed into a template of its own (a block gets its
+// end), to find which tag gonja cannot parse; "" for an end tag.
+func (t *tag) alone() string {
+	if t.open == "{{" {
+		return t.src
+	}
+	name := t.name()
+	_, core, _ := splitTrim(t.body)
+	switch {
+	case name == "raw" || strings.HasPrefix(name, "end"):
+		return ""
+	case blockStatements[name] || name == "set" && !hasTopLevelAssign(core):
+		return t.src + "{% end" + name + " %}"
+	case name == "elif" || name == "else":
+		return "{% if true %}" + t.src + "{% endif %}"
+	case name == "break" || name == "continue":
+		return "{% for _ in [] %}" + t.src + "{% endfor %}"
+	}
+	return t.src
 }
 
 // source is a part ready for gonja, with the tags it holds.
@@ -100,6 +122,7 @@ func buildSource(x string) (*source, error) {
 		b.WriteByte('\n')
 		line++
 		t.line = line
+		t.src = s
 		src.tags = append(src.tags, t)
 		b.WriteString(s)
 	}
@@ -143,7 +166,7 @@ func buildSource(x string) (*source, error) {
 		}
 		t.display = shorten(t.display)
 		if end < 0 || strings.Contains(inner, "{{") || strings.Contains(inner, "{%") || strings.Contains(inner, "<w:p") {
-			return nil, &Error{Tag: shorten(delim + t.level + cleanTag(xmlText(inner))), Reason: fmt.Sprintf("balise non fermée : « %s » manquant", cl)}
+			return nil, &Error{Tag: unclosedTag(delim+t.level, inner), Reason: fmt.Sprintf("balise non fermée : « %s » manquant", cl)}
 		}
 		write(x[i:start])
 		i = start + len(raw)
@@ -368,6 +391,15 @@ func checkFilters(t *tag, expr string) error {
 		return &Error{Tag: t.display, Reason: fmt.Sprintf("filtre inconnu « %s »", unknown)}
 	}
 	return nil
+}
+
+// unclosedTag shows an unclosed tag up to where the next tag starts.
+func unclosedTag(open, inner string) string {
+	text := xmlText(inner)
+	if k := nextTag(text, 0); k >= 0 {
+		text = text[:k]
+	}
+	return shorten(strings.TrimSpace(open + cleanTag(text)))
 }
 
 // xmlText keeps the text of an XML fragment, for messages.

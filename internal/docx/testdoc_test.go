@@ -290,3 +290,23 @@ func bodyText(t testing.TB, d testDoc, ctx map[string]any) string {
 	out := render(t, d, ctx)
 	return partText(t, unzip(t, out)["word/document.xml"])
 }
+
+// zipOf zips the given entries.
+func zipOf(t testing.TB, entries map[string]string) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for name, content := range entries {
+		w, err := zw.Create(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := io.WriteString(w, content); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
