@@ -111,6 +111,12 @@ func TestRenderErrors(t *testing.T) {
 			reason: "méthode inconnue « is_avenant »",
 		},
 		{
+			name:   "odd character",
+			doc:    testDoc{body: text("{{ 0.… }}")},
+			tag:    "{{ 0.… }}",
+			reason: "caractère « … » inattendu hors d'un texte entre guillemets",
+		},
+		{
 			name:   "row tag outside a table",
 			doc:    testDoc{body: text("{%tr for l in lots %}")},
 			tag:    "{%tr for l in lots %}",

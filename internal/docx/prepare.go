@@ -62,7 +62,7 @@ func joinDelimiters(s string) string {
 			continue
 		}
 		n := s[j]
-		if (c == '{' && (n == '{' || n == '%' || n == '#')) || (c != '{' && n == '}') {
+		if ((c == '{' && (n == '{' || n == '%' || n == '#')) || (c != '{' && n == '}')) && !crosses(s[i+1:j], true) {
 			b.WriteString(s[last : i+1])
 			last = j
 			i = j - 1
@@ -102,7 +102,8 @@ func nextTag(s string, i int) int {
 }
 
 // mergeTagRuns removes, inside each tag, every "</w:t> ... <w:t>" stretch,
-// so the tag text ends up whole in its first run.
+// so the tag text ends up whole in its first run. As in docxtpl a tag may
+// span paragraphs (they are joined), but not table cells.
 func mergeTagRuns(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
@@ -136,7 +137,7 @@ func stripRunBreaks(tag string) string {
 			break
 		}
 		j := findTextStart(tag, i+len("</w:t>"))
-		if j < 0 {
+		if j < 0 || crosses(tag[i:j], false) {
 			break
 		}
 		b.WriteString(tag[:i])
@@ -146,6 +147,20 @@ func stripRunBreaks(tag string) string {
 	b.WriteString(tag)
 	return b.String()
 }
+
+// crosses reports whether an XML stretch leaves a table cell, a table, a
+// text box... (or, with paragraphs, a paragraph): Word never splits a tag
+// there, and joining its two sides would break the document.
+func crosses(x string, paragraphs bool) bool {
+	for _, el := range structural {
+		if strings.Contains(x, el) {
+			return true
+		}
+	}
+	return paragraphs && strings.Contains(x, "</w:p>")
+}
+
+var structural = []string{"w:tc>", "w:tc ", "w:tr>", "w:tr ", "w:tbl>", "w:tbl ", "w:txbxContent", "w:sdtContent", "w:body", "w:hdr", "w:ftr", "w:footnote", "w:endnote"}
 
 // findTextStart finds the next "<w:t>" or "<w:t ...>" start tag at or
 // after i (not <w:tab/>, <w:tbl>, <w:tc> ...).
@@ -243,7 +258,7 @@ func joinDashTags(s string) string {
 			}
 			k += done
 			j := strings.LastIndex(s[done:k], "</w:t>")
-			if j < 0 {
+			if j < 0 || crosses(s[done+j:k], false) {
 				b.WriteString(s[done : k+3])
 				done = k + 3
 				continue
@@ -273,7 +288,8 @@ func joinDashTags(s string) string {
 				break
 			}
 			between := s[after:t]
-			if strings.Contains(between, "{%") || strings.Contains(between, "{{") {
+			if strings.LastIndex(s[:k], "{%") <= strings.LastIndex(s[:k], "%}") ||
+				strings.Contains(between, "{%") || strings.Contains(between, "{{") || crosses(between, false) {
 				b.WriteString(s[done:after])
 				done = after
 				continue

@@ -197,8 +197,10 @@ func (p *pkg) renderPart(part string, data map[string]any) error {
 	if err != nil {
 		return err
 	}
-	if len(src.tags) == 0 {
-		p.changed[part] = []byte(unescapeBraces.Replace(src.text))
+	if len(src.tags) == 0 { // braces but no tag: the part is kept as it was
+		if escaped := unescapeBraces.Replace(string(b)); escaped != string(b) {
+			p.changed[part] = []byte(escaped)
+		}
 		return nil
 	}
 	t, err := newTemplate(part, src.text)
@@ -245,8 +247,14 @@ const valueNewline = '\x05'
 // "{_{" writes a literal "{{" in a document, as in docxtpl.
 var unescapeBraces = strings.NewReplacer("{_{", "{{", "}_}", "}}", "{_%", "{%", "%_}", "%}")
 
-// newTemplate parses gonja source.
-func newTemplate(id, text string) (*exec.Template, error) {
+// newTemplate parses gonja source; a panic of gonja's lexer on odd input
+// becomes an error.
+func newTemplate(id, text string) (t *exec.Template, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			t, err = nil, fmt.Errorf("%v", r)
+		}
+	}()
 	env := &exec.Environment{
 		Context:           globals.Inherit(),
 		Filters:           filters,

@@ -290,6 +290,7 @@ func TestJinjaFeatures(t *testing.T) {
 		{"filters of gonja", "{{ lots|map(attribute='f')|join(', ') }}", "PLUS, PLAI"},
 		{"none prints nothing", "[{{ absent }}][{{ none }}]", "[][]"},
 		{"booleans", "{{ true }} {{ 1 == 2 }}", "True False"},
+		{"accented names and literals", "{% set année = 2024 %}{{ année }} {{ 'été…' }}", "2024 été…"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"html"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // tag is one Jinja tag of a prepared part.
@@ -197,7 +199,7 @@ func buildSource(x string) (*source, error) {
 			if name == "" {
 				return nil, &Error{Tag: t.display, Reason: "balise vide ou mal écrite : un mot-clé (if, for, set...) est attendu après « {% »"}
 			}
-			if err := checkFilters(t, core); err != nil {
+			if err := checkExpr(t, core); err != nil {
 				return nil, err
 			}
 			switch {
@@ -244,7 +246,7 @@ func outputBody(t *tag, core string) (string, error) {
 	if strings.TrimSpace(core) == "" {
 		return "", &Error{Tag: t.display, Reason: "balise vide : une valeur est attendue entre « {{ » et « }} »"}
 	}
-	if err := checkFilters(t, core); err != nil {
+	if err := checkExpr(t, core); err != nil {
 		return "", err
 	}
 	filter := "|" + outputFilter(t.level)
@@ -352,9 +354,35 @@ func hasTopLevelAssign(expr string) bool {
 	return found
 }
 
-// checkFilters refuses a filter the engine does not know, before rendering,
-// so even a filter in a branch never taken is reported.
-func checkFilters(t *tag, expr string) error {
+// checkChars refuses, outside string literals, a character that is
+// neither ASCII nor a letter: it has no meaning in Jinja, and gonja's lexer
+// can loop or panic on some of them.
+func checkChars(t *tag, expr string) error {
+	var bad rune
+	scanExpr(expr, func(i, _ int) bool {
+		if expr[i] < utf8.RuneSelf || !utf8.RuneStart(expr[i]) {
+			return true
+		}
+		r, _ := utf8.DecodeRuneInString(expr[i:])
+		if !unicode.IsLetter(r) {
+			bad = r
+			return false
+		}
+		return true
+	})
+	if bad != 0 {
+		return &Error{Tag: t.display, Reason: fmt.Sprintf("caractère « %c » inattendu hors d'un texte entre guillemets", bad)}
+	}
+	return nil
+}
+
+// checkExpr refuses odd characters and the filters the engine does not
+// know, before rendering, so even a filter in a branch never taken is
+// reported.
+func checkExpr(t *tag, expr string) error {
+	if err := checkChars(t, expr); err != nil {
+		return err
+	}
 	var unknown string
 	check := func(name string) bool {
 		if name != "" && !filters.Exists(name) {
