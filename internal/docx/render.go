@@ -223,6 +223,12 @@ func (p *pkg) renderPart(part string, data map[string]any) error {
 	res = strings.ReplaceAll(res, string(valueNewline), "\n")
 	res = unescapeBraces.Replace(res)
 	res = resolveListing(res)
+	for _, tg := range src.tags {
+		if tg.level == "tc" {
+			res = fixTables(res)
+			break
+		}
+	}
 	if err := checkXML(res); err != nil {
 		return &Error{Reason: "le document produit n'est pas un XML valide (" + err.Error() + ") : une balise {% %} ouvre ou ferme probablement un bloc au milieu d'un paragraphe ou d'une ligne de tableau ; utilisez {%p %}, {%tr %} ou {%tc %} pour qu'elle porte sur le paragraphe, la ligne ou la cellule entière"}
 	}

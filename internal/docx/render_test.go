@@ -133,6 +133,34 @@ func TestTableCellLoop(t *testing.T) {
 	}
 }
 
+func TestTableCellLoopFixesGrid(t *testing.T) {
+	body := table(
+		[]string{text("Financement"), text("{%tc for f in financements %}"), text("{{ f }}"), text("{%tc endfor %}")},
+		[]string{text("Total"), text("1"), text("2"), text("3")},
+	)
+	tests := []struct {
+		financements []string
+		grid         string
+	}{
+		// 4 columns of 3000 in the template: the 12000 are shared.
+		{[]string{"PLUS", "PLAI", "PLS", "PLI", "PSLA"}, `<w:gridCol w:w="2000"/><w:gridCol w:w="2000"/><w:gridCol w:w="2000"/><w:gridCol w:w="2000"/><w:gridCol w:w="2000"/><w:gridCol w:w="2000"/>`},
+		{[]string{"PLUS", "PLAI", "PLS"}, `<w:gridCol w:w="3000"/><w:gridCol w:w="3000"/><w:gridCol w:w="3000"/><w:gridCol w:w="3000"/>`},
+	}
+	for _, tt := range tests {
+		out := render(t, testDoc{body: body}, map[string]any{"financements": tt.financements})
+		doc := string(unzip(t, out)["word/document.xml"])
+		if !strings.Contains(doc, "<w:tblGrid>"+tt.grid+"</w:tblGrid>") {
+			t.Errorf("%d financements : grille attendue %s\n%s", len(tt.financements), tt.grid, doc)
+		}
+	}
+	// Fewer cells than columns: the grid shrinks, the width is kept.
+	narrow := table([]string{text("{%tc for f in financements %}"), text("{{ f }}"), text("{%tc endfor %}")})
+	out := render(t, testDoc{body: narrow}, map[string]any{"financements": []string{"PLUS"}})
+	if doc := string(unzip(t, out)["word/document.xml"]); !strings.Contains(doc, `<w:tblGrid><w:gridCol w:w="9000"/></w:tblGrid>`) {
+		t.Errorf("grille attendue d'une colonne de 9000 :\n%s", doc)
+	}
+}
+
 func TestRunTags(t *testing.T) {
 	body := para(run("Logement"), run("{%r if foyer %}"), bold(" (foyer)"), run("{%r endif %}"), run(" : "), run("{{r nom }}"), run(" fin"))
 	tests := []struct {
