@@ -179,3 +179,38 @@ func TestMethodPanicIsAnError(t *testing.T) {
 		t.Errorf("erreur = %v", e)
 	}
 }
+
+// programmeView adds what templates call to a domain type, as the package
+// doc suggests.
+type programmeView struct{ *programme }
+
+func (v programmeView) NbLogements() int { return len(v.Logements) }
+
+func TestViewTypeEmbedsDomainType(t *testing.T) {
+	prog := sampleContext()["programme"].(*programme)
+	ctx := map[string]any{"programme": programmeView{prog}, "vide": programmeView{}}
+	got := bodyText(t, testDoc{body: text("{{ programme.nom }} : {{ programme.nb_logements() }} logements, {{ programme.edd_classique_text() }} [{{ vide.nom }}]")}, ctx)
+	if want := "Les Tilleuls : 2 logements, LOT 1 À 12 []\n"; got != want {
+		t.Errorf("texte = %q, attendu %q", got, want)
+	}
+}
+
+func TestConcurrentRenders(t *testing.T) {
+	tpl := testDoc{body: text("{% for l in programme.logements %}{{ l.designation }} {{ l.surface_utile|f }};{% endfor %}")}.docx(t)
+	ctx := sampleContext()
+	errs := make(chan error, 8)
+	for range 8 {
+		go func() {
+			out, err := Render("t.docx", tpl, ctx)
+			if err == nil && !strings.Contains(partText(t, unzip(t, out)["word/document.xml"]), "A1 48,25;A2 65,00;") {
+				err = errors.New("texte inattendu")
+			}
+			errs <- err
+		}()
+	}
+	for range 8 {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+}
