@@ -189,3 +189,12 @@ func TestNotADocx(t *testing.T) {
 		})
 	}
 }
+
+func TestOutputLimit(t *testing.T) {
+	defer func(n int) { maxOutput = n }(maxOutput)
+	maxOutput = 2 << 20
+	e := renderErr(t, testDoc{body: text("{% for i in range(100000) %}{{ texte }}{% endfor %}")}, map[string]any{"texte": strings.Repeat("x", 100)})
+	if !strings.HasPrefix(e.Reason, "le document produit dépasse 2 Mo") {
+		t.Errorf("erreur = %v", e)
+	}
+}

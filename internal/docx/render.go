@@ -61,8 +61,11 @@ func Render(name string, tpl []byte, ctx map[string]any) ([]byte, error) {
 // template can write (it has a space), for the output filters.
 const stateKey = "docx package"
 
-// maxPart bounds what one part of the zip may inflate to.
+// maxPart bounds what one part of the zip may inflate to, maxOutput what
+// the rendering of one part may write (a variable for the tests).
 const maxPart = 256 << 20
+
+var maxOutput = maxPart
 
 type entry struct {
 	name string
@@ -211,7 +214,11 @@ func (p *pkg) renderPart(part string, data map[string]any) error {
 	ctx.Set(stateKey+" part", part)
 	var out strings.Builder
 	out.Grow(len(src.text) * 2)
-	if err := execute(t, &out, ctx); err != nil {
+	w := &limitWriter{w: &out, left: maxOutput}
+	if err := execute(t, w, ctx); err != nil {
+		if w.left < 0 {
+			return &Error{Reason: fmt.Sprintf("le document produit dépasse %d Mo : une boucle répète-t-elle trop de contenu ?", maxOutput>>20)}
+		}
 		msg := err.Error()
 		e := &Error{Reason: runtimeReason(msg)}
 		if tg := src.tagAtLine(errorLine(msg)); tg != nil {
@@ -234,6 +241,22 @@ func (p *pkg) renderPart(part string, data map[string]any) error {
 	}
 	p.changed[part] = []byte(res)
 	return nil
+}
+
+// limitWriter stops a rendering whose output grows past a bound.
+type limitWriter struct {
+	w    io.Writer
+	left int
+}
+
+var errTooLarge = errors.New("document trop volumineux")
+
+func (l *limitWriter) Write(b []byte) (int, error) {
+	l.left -= len(b)
+	if l.left < 0 {
+		return 0, errTooLarge
+	}
+	return l.w.Write(b)
 }
 
 // execute runs a template, turning a panic of the engine into an error.
