@@ -220,6 +220,8 @@ func TestTagsCleaned(t *testing.T) {
 		{"entities", `{% if n &gt; 2 and n &lt; 4 %}trois{% endif %}`, "trois"},
 		{"ampersand in a literal", `{{ "A &amp; B" }}`, "A & B"},
 		{"non-breaking spaces", "{{\u00a0n\u00a0}}", "3"},
+		{"non-breaking space kept in a literal", "{{ n ~ '\u00a0€' }}", "3\u00a0€"},
+		{"guillemets kept in a literal", `{{ "« " ~ statut ~ " »" }}`, "« 1. Projet »"},
 		{"quote entities", `{{ &quot;x&quot; ~ &apos;y&apos; }}`, "xy"},
 	}
 	for _, tt := range tests {

@@ -72,20 +72,47 @@ func (s *source) tagAtLine(n int) *tag {
 }
 
 // cleanTag undoes what Word does to typed code: XML entities, curly quotes
-// (Word's "smart quotes"), non-breaking spaces (French typography inserts
-// them before ":", ";", "!", "?"), and line breaks.
-var tagCleaner = strings.NewReplacer(
-	"“", `"`, "”", `"`, "„", `"`, "«", `"`, "»", `"`,
-	"‘", "'", "’", "'", "‚", "'",
-	"\u00a0", " ", "\u202f", " ", "\u2009", " ",
-	"\n", " ", "\r", " ", "\t", " ",
+// (Word's "smart quotes", as docxtpl does), line breaks and, outside string
+// literals, non-breaking spaces (French typography puts them before ":",
+// "!", "?").
+var (
+	quoteCleaner = strings.NewReplacer("“", `"`, "”", `"`, "‘", "'", "’", "'", "\n", " ", "\r", " ")
+	spaceCleaner = strings.NewReplacer("\u00a0", " ", "\u202f", " ", "\u2009", " ")
 )
 
 func cleanTag(s string) string {
 	if strings.IndexByte(s, '&') >= 0 {
 		s = html.UnescapeString(s)
 	}
-	return tagCleaner.Replace(s)
+	s = quoteCleaner.Replace(s)
+	if !strings.ContainsAny(s, "\u00a0\u202f\u2009") {
+		return s
+	}
+	var b strings.Builder
+	from := 0
+	var quote byte
+	flush := func(to int, inString bool) {
+		if inString {
+			b.WriteString(s[from:to])
+		} else {
+			b.WriteString(spaceCleaner.Replace(s[from:to]))
+		}
+		from = to
+	}
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case quote != 0 && c == '\\':
+			i++
+		case quote != 0 && c == quote:
+			flush(i+1, true)
+			quote = 0
+		case quote == 0 && (c == '"' || c == '\''):
+			flush(i, false)
+			quote = c
+		}
+	}
+	flush(len(s), quote != 0)
+	return b.String()
 }
 
 // Statements that open a block closed by "end<name>".
@@ -167,7 +194,8 @@ func buildSource(x string) (*source, error) {
 			t.display += cl
 		}
 		t.display = shorten(t.display)
-		if end < 0 || strings.Contains(inner, "{{") || strings.Contains(inner, "{%") || strings.Contains(inner, "<w:p") {
+		// XML left in a tag: its runs could not be joined (it spans cells).
+		if end < 0 || strings.Contains(inner, "{{") || strings.Contains(inner, "{%") || strings.Contains(inner, "<w:") {
 			return nil, &Error{Tag: unclosedTag(delim+t.level, inner), Reason: fmt.Sprintf("balise non fermée : « %s » manquant", cl)}
 		}
 		write(x[i:start])
