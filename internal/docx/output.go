@@ -24,14 +24,12 @@ func outputFilterFunc(level string) exec.FilterFunction {
 			return in
 		}
 		if img := imageOf(in); img != nil {
-			p, _ := e.Environment.Context.Get(stateKey)
-			part, _ := e.Environment.Context.Get(stateKey + " part")
-			pk, ok := p.(*pkg)
-			partName, _ := part.(string)
+			st, _ := e.Environment.Context.Get(stateKey)
+			where, ok := st.(partRef)
 			if !ok {
 				return failf("image hors d'un document")
 			}
-			d, err := pk.drawing(partName, img)
+			d, err := where.pkg.drawing(where.part, img)
 			if err != nil {
 				return exec.AsValue(err)
 			}

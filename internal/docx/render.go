@@ -31,7 +31,6 @@ func Render(name string, tpl []byte, ctx map[string]any) ([]byte, error) {
 	for k, v := range ctx {
 		data[k] = adaptEntry(k, reflect.ValueOf(v))
 	}
-	data[stateKey] = p
 	for _, part := range parts {
 		if err := p.renderPart(part, data); err != nil {
 			var e *Error
@@ -50,9 +49,14 @@ func Render(name string, tpl []byte, ctx map[string]any) ([]byte, error) {
 	return out, nil
 }
 
-// stateKey holds the package in the rendering context, under a name no
-// template can write (it has a space), for the output filters.
-const stateKey = "docx package"
+// stateKey holds the part being rendered in the rendering context, under a
+// name no template can write (it has a space), for the output filters.
+const stateKey = "docx part"
+
+type partRef struct {
+	pkg  *pkg
+	part string
+}
 
 // renderPart runs the pre-pass, gonja and the post-pass on one part.
 func (p *pkg) renderPart(part string, data map[string]any) error {
@@ -83,7 +87,7 @@ func (p *pkg) renderPart(part string, data map[string]any) error {
 		return syntaxError(src, err)
 	}
 	ctx := exec.NewContext(data)
-	ctx.Set(stateKey+" part", part)
+	ctx.Set(stateKey, partRef{p, part})
 	var out strings.Builder
 	out.Grow(len(src.text) * 2)
 	w := &limitWriter{w: &out, left: maxOutput}
