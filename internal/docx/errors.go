@@ -68,6 +68,8 @@ var (
 	reTestMissing   = regexp.MustCompile(`test '([^']*)' not found`)
 	reUnknownMethod = regexp.MustCompile(`unknown method '([^']*)'`)
 	reNotCallable   = regexp.MustCompile(`'([^']*)' is not callable`)
+	reNotFunction   = regexp.MustCompile(`(\S+) is not callable`)
+	reOutputFilter  = regexp.MustCompile(`invalid call to filter '__docx\w*': `)
 	reInvalidCall   = regexp.MustCompile(`invalid call to (?:filter|function|method) '([^']*)'[^:]*: (.*)`)
 )
 
@@ -80,6 +82,7 @@ func runtimeReason(msg string) string {
 		}
 		return rest
 	}
+	msg = reOutputFilter.ReplaceAllString(msg, "") // our own filter, not the author's
 	if m := reFilterMissing.FindStringSubmatch(msg); m != nil {
 		return fmt.Sprintf("filtre inconnu « %s »", m[1])
 	}
@@ -91,6 +94,9 @@ func runtimeReason(msg string) string {
 	}
 	if m := reNotCallable.FindStringSubmatch(msg); m != nil {
 		return fmt.Sprintf("méthode inconnue « %s » (ou appelée sur une valeur vide)", m[1])
+	}
+	if m := reNotFunction.FindStringSubmatch(msg); m != nil {
+		return fmt.Sprintf("« %s » n'est pas une méthode", m[1])
 	}
 	if m := reInvalidCall.FindStringSubmatch(msg); m != nil {
 		return fmt.Sprintf("appel invalide de « %s » : %s", m[1], m[2])

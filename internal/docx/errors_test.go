@@ -117,6 +117,24 @@ func TestRenderErrors(t *testing.T) {
 			reason: "caractère « … » inattendu hors d'un texte entre guillemets",
 		},
 		{
+			name:   "calling a value",
+			doc:    testDoc{body: text("{{ x(1) }}")},
+			tag:    "{{ x(1) }}",
+			reason: "« x » n'est pas une méthode",
+		},
+		{
+			name:   "bad arguments to a filter",
+			doc:    testDoc{body: text("{{ lots|join(1, 2, 3) }}")},
+			tag:    "{{ lots|join(1, 2, 3) }}",
+			reason: "appel invalide de « join » : received 1 unexpected positional argument",
+		},
+		{
+			name:   "other execution error",
+			doc:    testDoc{body: text("{{ x[0] }}")},
+			tag:    "{{ x[0] }}",
+			reason: "erreur à l'exécution du modèle (détail technique : Can't access an index on type int",
+		},
+		{
 			name:   "row tag outside a table",
 			doc:    testDoc{body: text("{%tr for l in lots %}")},
 			tag:    "{%tr for l in lots %}",
