@@ -1,10 +1,8 @@
 package docx
 
 import (
-	"bytes"
 	"encoding/xml"
 	"errors"
-	"io"
 	"strings"
 	"testing"
 )
@@ -67,15 +65,8 @@ func FuzzRender(f *testing.F) {
 		}
 		for name, data := range unzip(t, out) {
 			if strings.HasSuffix(name, ".xml") || strings.HasSuffix(name, ".rels") {
-				dec := xml.NewDecoder(bytes.NewReader(data))
-				for {
-					_, err := dec.Token()
-					if err == io.EOF {
-						break
-					}
-					if err != nil {
-						t.Fatalf("%s invalide : %v", name, err)
-					}
+				if err := checkXML(string(data)); err != nil {
+					t.Fatalf("%s invalide : %v", name, err)
 				}
 			}
 		}

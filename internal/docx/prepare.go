@@ -248,60 +248,68 @@ func isSpace(c byte) bool {
 // of the previous paragraph) and "-%}" (it joins the text that follows):
 // the XML between the tag and that text is removed.
 func joinDashTags(s string) string {
-	if strings.Contains(s, "{%-") {
-		var b strings.Builder
-		done := 0
-		for {
-			k := strings.Index(s[done:], "{%-")
-			if k < 0 {
-				break
-			}
-			k += done
-			j := strings.LastIndex(s[done:k], "</w:t>")
-			if j < 0 || crosses(s[done+j:k], false) {
-				b.WriteString(s[done : k+3])
-				done = k + 3
-				continue
-			}
-			j += done
-			b.WriteString(s[done:j])
-			b.WriteString("{%")
+	return joinDashAfter(joinDashBefore(s))
+}
+
+func joinDashBefore(s string) string {
+	if !strings.Contains(s, "{%-") {
+		return s
+	}
+	var b strings.Builder
+	done := 0
+	for {
+		k := strings.Index(s[done:], "{%-")
+		if k < 0 {
+			break
+		}
+		k += done
+		j := strings.LastIndex(s[done:k], "</w:t>")
+		if j < 0 || crosses(s[done+j:k], false) {
+			b.WriteString(s[done : k+3])
 			done = k + 3
+			continue
 		}
-		b.WriteString(s[done:])
-		s = b.String()
+		j += done
+		b.WriteString(s[done:j])
+		b.WriteString("{%")
+		done = k + 3
 	}
-	if strings.Contains(s, "-%}") {
-		var b strings.Builder
-		done := 0
-		for {
-			k := strings.Index(s[done:], "-%}")
-			if k < 0 {
-				break
-			}
-			k += done
-			after := k + 3
-			t := findTextStart(s, after)
-			if t < 0 {
-				b.WriteString(s[done:])
-				done = len(s)
-				break
-			}
-			between := s[after:t]
-			if strings.LastIndex(s[:k], "{%") <= strings.LastIndex(s[:k], "%}") ||
-				strings.Contains(between, "{%") || strings.Contains(between, "{{") || crosses(between, false) {
-				b.WriteString(s[done:after])
-				done = after
-				continue
-			}
-			b.WriteString(s[done:k])
-			b.WriteString("%}")
-			done = t + strings.IndexByte(s[t:], '>') + 1
+	b.WriteString(s[done:])
+	return b.String()
+}
+
+func joinDashAfter(s string) string {
+	if !strings.Contains(s, "-%}") {
+		return s
+	}
+	var b strings.Builder
+	done := 0
+	for {
+		k := strings.Index(s[done:], "-%}")
+		if k < 0 {
+			break
 		}
-		b.WriteString(s[done:])
-		s = b.String()
+		k += done
+		after := k + 3
+		t := findTextStart(s, after)
+		if t < 0 {
+			b.WriteString(s[done:])
+			done = len(s)
+			break
+		}
+		between := s[after:t]
+		if strings.LastIndex(s[:k], "{%") <= strings.LastIndex(s[:k], "%}") ||
+			strings.Contains(between, "{%") || strings.Contains(between, "{{") || crosses(between, false) {
+			b.WriteString(s[done:after])
+			done = after
+			continue
+		}
+		b.WriteString(s[done:k])
+		b.WriteString("%}")
+		done = t + strings.IndexByte(s[t:], '>') + 1
 	}
-	return s
+	b.WriteString(s[done:])
+	return b.String()
 }
 
 // replaceEnclosing replaces the <w:LEVEL> element holding each {%LEVEL ...%}

@@ -178,15 +178,8 @@ func checkPackage(t testing.TB, out []byte) {
 	ids := map[string]bool{}
 	for name, data := range files {
 		if strings.HasSuffix(name, ".xml") || strings.HasSuffix(name, ".rels") {
-			d := xml.NewDecoder(bytes.NewReader(data))
-			for {
-				_, err := d.Token()
-				if err == io.EOF {
-					break
-				}
-				if err != nil {
-					t.Fatalf("%s n'est pas un XML valide : %v\n%s", name, err, data)
-				}
+			if err := checkXML(string(data)); err != nil {
+				t.Fatalf("%s n'est pas un XML valide : %v\n%s", name, err, data)
 			}
 		}
 		if strings.HasPrefix(name, "word/") && strings.HasSuffix(name, ".xml") {
