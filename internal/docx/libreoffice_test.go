@@ -12,21 +12,26 @@ import (
 	"github.com/shopspring/decimal"
 )
 
-// tool finds a command the test needs. In CI (CI=true) or with
-// APILOS_REQUIRE_SOFFICE=1 a missing one fails the test; elsewhere the
-// test is skipped with the way to install it.
+// tool finds a command the test needs.
 func tool(t *testing.T, name, pkg string) string {
 	t.Helper()
 	path, err := exec.LookPath(name)
-	if err == nil {
-		return path
+	if err != nil {
+		missing(t, name, pkg)
 	}
-	msg := name + " introuvable : installez le paquet Debian « " + pkg + " » (make test le fait via scripts/ensure-deps.sh)"
-	if ci := os.Getenv("CI"); strings.EqualFold(ci, "true") || ci == "1" || os.Getenv("APILOS_REQUIRE_SOFFICE") == "1" {
+	return path
+}
+
+// missing stops a test that lacks a tool: in CI (CI=true) or with
+// APILOS_REQUIRE_TOOLS=1 the test fails; elsewhere it is skipped with the
+// way to install the tool.
+func missing(t *testing.T, what, pkg string) {
+	t.Helper()
+	msg := what + " introuvable : installez le paquet Debian « " + pkg + " » (make test le fait via scripts/ensure-deps.sh)"
+	if ci := os.Getenv("CI"); strings.EqualFold(ci, "true") || ci == "1" || os.Getenv("APILOS_REQUIRE_TOOLS") == "1" {
 		t.Fatal(msg)
 	}
-	t.Skip(msg + " ; test ignoré en local (il est obligatoire avec CI=true ou APILOS_REQUIRE_SOFFICE=1)")
-	return ""
+	t.Skip(msg + " ; test ignoré en local (il est obligatoire avec CI=true ou APILOS_REQUIRE_TOOLS=1)")
 }
 
 // TestLibreOfficeOpensRenderedDocument converts a rendered document to PDF

@@ -76,33 +76,17 @@ func (p *pkg) renderPart(part string, data map[string]any) error {
 	if err != nil {
 		return err
 	}
-	if len(src.tags) == 0 { // braces but no tag: the part is kept as it was
+	if len(src.tags) == 0 && !src.comments { // braces but no tag: kept as it was
 		if escaped := unescapeBraces.Replace(string(b)); escaped != string(b) {
 			p.changed[part] = []byte(escaped)
 		}
 		return nil
 	}
-	t, err := newTemplate(part, src.text)
+	out, err := p.execute(part, src, data)
 	if err != nil {
-		return syntaxError(src, err)
+		return err
 	}
-	ctx := exec.NewContext(data)
-	ctx.Set(stateKey, partRef{p, part})
-	var out strings.Builder
-	out.Grow(len(src.text) * 2)
-	w := &limitWriter{w: &out, left: maxOutput}
-	if err := execute(t, w, ctx); err != nil {
-		if w.left < 0 {
-			return &Error{Reason: fmt.Sprintf("le document produit dépasse %d Mo : une boucle répète-t-elle trop de contenu ?", maxOutput>>20)}
-		}
-		msg := err.Error()
-		e := &Error{Reason: runtimeReason(msg)}
-		if tg := src.tagAtLine(errorLine(msg)); tg != nil {
-			e.Tag = tg.display
-		}
-		return e
-	}
-	res := strings.ReplaceAll(out.String(), "\n", "")
+	res := strings.ReplaceAll(out, "\n", "")
 	res = strings.ReplaceAll(res, string(valueNewline), "\n")
 	res = unescapeBraces.Replace(res)
 	res = resolveListing(res)
@@ -117,6 +101,34 @@ func (p *pkg) renderPart(part string, data map[string]any) error {
 	}
 	p.changed[part] = []byte(res)
 	return nil
+}
+
+// execute runs gonja on a part's source.
+func (p *pkg) execute(part string, src *source, data map[string]any) (string, error) {
+	if len(src.tags) == 0 {
+		return src.text, nil
+	}
+	t, err := newTemplate(part, src.text)
+	if err != nil {
+		return "", syntaxError(src, err)
+	}
+	ctx := exec.NewContext(data)
+	ctx.Set(stateKey, partRef{p, part})
+	var out strings.Builder
+	out.Grow(len(src.text) * 2)
+	w := &limitWriter{w: &out, left: maxOutput}
+	if err := runTemplate(t, w, ctx); err != nil {
+		if w.left < 0 {
+			return "", &Error{Reason: fmt.Sprintf("le document produit dépasse %d Mo : une boucle répète-t-elle trop de contenu ?", maxOutput>>20)}
+		}
+		msg := err.Error()
+		e := &Error{Reason: runtimeReason(msg)}
+		if tg := src.tagAtLine(errorLine(msg)); tg != nil {
+			e.Tag = tg.display
+		}
+		return "", e
+	}
+	return out.String(), nil
 }
 
 // limitWriter stops a rendering whose output grows past a bound.
@@ -135,8 +147,8 @@ func (l *limitWriter) Write(b []byte) (int, error) {
 	return l.w.Write(b)
 }
 
-// execute runs a template, turning a panic of the engine into an error.
-func execute(t *exec.Template, w io.Writer, ctx *exec.Context) (err error) {
+// runTemplate executes a template, turning a panic of the engine into an error.
+func runTemplate(t *exec.Template, w io.Writer, ctx *exec.Context) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("%v", r)

@@ -301,6 +301,12 @@ func TestCommentsAndRaw(t *testing.T) {
 	}
 }
 
+func TestOnlyComments(t *testing.T) {
+	if got := bodyText(t, testDoc{body: text("a{# note #}b") + text("{#p tout ce paragraphe #}") + text("fin")}, nil); got != "ab\nfin\n" {
+		t.Errorf("texte = %q", got)
+	}
+}
+
 func TestJinjaFeatures(t *testing.T) {
 	ctx := map[string]any{
 		"lots":  []map[string]any{{"f": "PLUS", "n": 10}, {"f": "PLAI", "n": 1}},

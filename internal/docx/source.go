@@ -55,8 +55,9 @@ func (t *tag) alone() string {
 
 // source is a part ready for gonja, with the tags it holds.
 type source struct {
-	text string
-	tags []*tag
+	text     string
+	tags     []*tag
+	comments bool // {# #} were dropped
 }
 
 // tagAtLine finds the tag whose body is on gonja source line n.
@@ -213,7 +214,8 @@ func buildSource(x string) (*source, error) {
 		}
 		switch delim {
 		case "{#":
-			continue // comments are dropped
+			src.comments = true // dropped
+			continue
 		case "{{":
 			lead, core, trail := splitTrim(t.body)
 			body, err := outputBody(t, core)
