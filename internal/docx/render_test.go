@@ -302,7 +302,10 @@ func TestCommentsAndRaw(t *testing.T) {
 }
 
 func TestOnlyComments(t *testing.T) {
-	if got := bodyText(t, testDoc{body: text("a{# note #}b") + text("{#p tout ce paragraphe #}") + text("fin")}, nil); got != "ab\nfin\n" {
+	body := text("a{# note #}b") + text("{#p tout ce paragraphe #}") +
+		table([]string{text("gardée"), text("x")}, []string{text("{#tr ligne ôtée #}"), text("y")}, []string{text("{#tc cellule ôtée #}"), text("z")}) +
+		text("fin")
+	if got := bodyText(t, testDoc{body: body}, nil); got != "ab\ngardée\n|x\n|z\n|fin\n" {
 		t.Errorf("texte = %q", got)
 	}
 }
