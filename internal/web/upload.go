@@ -6,7 +6,6 @@ import (
 	"mime/multipart"
 	"net/http"
 	"slices"
-	"strconv"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
@@ -25,7 +24,7 @@ func init() { routeGroups = append(routeGroups, (*server).uploadRoutes) }
 // the path, the file belonging to it (404 otherwise).
 func (s *server) uploadRoutes() {
 	c := newConventions(s)
-	s.handleFunc("POST /upload/{$}", access.Perm(access.ChangeConvention), c.uploadFiles)
+	s.handle("POST /upload/{$}", access.Perm(access.ChangeConvention), acceptFiles(maxUploadRequest, c.uploadFiles))
 	s.handleFunc("GET /upload/{uuid}/media/{file}", access.PermOn(access.ViewConvention, access.ConventionFromPath("uuid")), c.uploadedFile)
 }
 
@@ -51,7 +50,7 @@ func (c *conventions) uploadFiles(w http.ResponseWriter, r *http.Request) {
 		c.uploadRefused(w, r, errNoStorage)
 		return
 	}
-	target, files, cleanup, err := readUploadForm(w, r)
+	target, files, cleanup, err := readUploadForm(r)
 	defer cleanup()
 	if err != nil {
 		c.uploadRefused(w, r, err)
@@ -100,27 +99,19 @@ func (c *conventions) enqueueScans(r *http.Request, keys []string) {
 	}
 }
 
-// readUploadForm reads the multipart body of POST /upload/: exactly one
-// of the fields convention, programme or lot (a uuid: where the files
-// are filed) and the files of every file field. It is the route's only
-// parsing code, to be replaced by the shared multipart reader. cleanup
-// closes the files and removes their temporary copies.
-func readUploadForm(w http.ResponseWriter, r *http.Request) (t upload.Target, files []upload.Incoming, cleanup func(), err error) {
+// readUploadForm reads the multipart body of POST /upload/, parsed and
+// bounded by the input layer (acceptFiles): exactly one of the fields
+// convention, programme or lot (a uuid: where the files are filed) and
+// the files of every file field. cleanup closes the opened files; the
+// input layer removes their temporary copies.
+func readUploadForm(r *http.Request) (t upload.Target, files []upload.Incoming, cleanup func(), err error) {
 	var opened []multipart.File
 	cleanup = func() {
 		for _, f := range opened {
 			f.Close()
 		}
-		if r.MultipartForm != nil {
-			r.MultipartForm.RemoveAll()
-		}
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, maxUploadRequest)
-	if err := r.ParseMultipartForm(8 << 20); err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			return t, nil, cleanup, &upload.Error{Field: "file", Message: "L'envoi dépasse " + strconv.Itoa(maxUploadRequest>>20) + " Mo : déposez les fichiers en plusieurs fois."}
-		}
+	if r.MultipartForm == nil {
 		return t, nil, cleanup, &upload.Error{Field: "file", Message: "Envoi illisible : déposez les fichiers depuis le formulaire d'APiLos."}
 	}
 	form := r.MultipartForm
