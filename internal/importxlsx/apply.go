@@ -193,13 +193,19 @@ func Check(c *programme.Content, res *Result, env programme.Env) (Report, error)
 	if err != nil {
 		return Report{}, err
 	}
+	return ReportOf(res, programme.Validate(c, in, env)), nil
+}
+
+// ReportOf names the problems of the step with the read rows in place
+// (Validate's, or a refused save's) by spreadsheet line and column.
+func ReportOf(res *Result, ps programme.Problems) Report {
 	sp := specs[res.Kind]
 	var rep Report
-	for _, p := range programme.Validate(c, in, env) {
+	for _, p := range ps {
 		switch {
 		case p.Optional:
 			rep.Optional = append(rep.Optional, p.String())
-		case p.Table == sp.table && p.Row >= 0 && p.Row < len(res.Lines):
+		case sp != nil && p.Table == sp.table && p.Row >= 0 && p.Row < len(res.Lines):
 			ce := CellError{Sheet: sp.sheet, Line: res.Lines[p.Row], Message: p.Message}
 			if col, ok := res.Columns[p.Field]; ok && p.Field != "" {
 				ce.Column, ce.Header = col, programme.FieldLabel(sp.object, p.Field)
@@ -209,7 +215,7 @@ func Check(c *programme.Content, res *Result, env programme.Env) (Report, error)
 			rep.Others = append(rep.Others, p.String())
 		}
 	}
-	return rep, nil
+	return rep
 }
 
 // Preview loads the convention's content and checks the import against

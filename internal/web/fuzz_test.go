@@ -337,6 +337,7 @@ func (w *fuzzWorld) path(pattern, v string) string {
 	repl := map[string]string{
 		"{uuid}": c.UUID, "{comment}": w.commentID, "{numero...}": "2026-75-00001", "{numero}": "20220600006",
 		"{uidb64}": "MQ", "{token}": "jeton", "{version}": "v", "{path...}": "app.css", "{file}": "00000000-0000-0000-0000-000000000000",
+		"{kind}": "logements", "{type}": "logements",
 	}
 	p := strings.TrimSuffix(pattern, "{$}")
 	for k, def := range repl {
