@@ -33,6 +33,8 @@ type searchView struct {
 	// Advanced is true when a filter other than the text fields is set
 	// (the filter panel opens).
 	Advanced bool
+	// ExportURL is the spreadsheet of the list, same filters.
+	ExportURL string
 }
 
 // option is an entry of a select or a checkbox list.
@@ -100,6 +102,7 @@ func (c *conventions) search(w http.ResponseWriter, r *http.Request) {
 	v := searchView{Page: c.s.page(r, "Conventions"), Flashes: c.s.popFlashes(ctx), Filters: f, Bailleurs: bailleurs}
 	f.Page = 0
 	base := f.Values()
+	v.ExportURL = withQuery("/conventions/export-list", base)
 
 	for _, st := range convention.Statuts {
 		v.Statuts = append(v.Statuts, option{string(st), st.NeutralLabel(), slices.Contains(f.Statuts, string(st))})
