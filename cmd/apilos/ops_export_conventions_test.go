@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -88,5 +89,43 @@ func TestExportConventionsDepartement(t *testing.T) {
 	}
 	if _, err := runCmd(t, "", "export_conventions_departement"); err == nil || !strings.Contains(err.Error(), "indiquez un code de département") {
 		t.Errorf("sans argument : %v", err)
+	}
+}
+
+func TestExportConventions(t *testing.T) {
+	pool := opsDB(t)
+	root := seedExport(t, pool)
+	path := filepath.Join(t.TempDir(), "conventions.json")
+	out, err := runCmd(t, "", "export_conventions", "--output", path)
+	if err != nil || out != "4 convention(s) exportée(s) dans "+path+"\n" {
+		t.Fatalf("err = %v\n%s", err, out)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSuffix(string(b), "\n"), "\n")
+	if len(lines) != 4 {
+		t.Fatalf("%d lignes", len(lines))
+	}
+	var first, avenant map[string]any
+	if err := json.Unmarshal([]byte(lines[0]), &first); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal([]byte(lines[1]), &avenant); err != nil {
+		t.Fatal(err)
+	}
+	op, _ := first["operation"].(map[string]any)
+	lots, _ := first["lots"].([]any)
+	if first["uuid"] != root || first["numero_convention"] != "13.055.2024.1" || first["numero_avenant"] != nil ||
+		first["convention_date_signature"] != "2024-05-02" || op["nom"] != "Les Calanques" || len(lots) != 1 {
+		t.Errorf("convention : %s", lines[0])
+	}
+	if avenant["convention_parent_uuid"] != root || avenant["numero_convention"] != "13.055.2024.1" || avenant["numero_avenant"] != "1" ||
+		avenant["convention_date_signature"] != "2024-05-02" {
+		t.Errorf("avenant : %s", lines[1])
+	}
+	if out, err := runCmd(t, "", "export-conventions", "--limit", "1", "--output", path); err != nil || out != "1 convention(s) exportée(s) dans "+path+"\n" {
+		t.Errorf("--limit 1 : %v %s", err, out)
 	}
 }

@@ -168,7 +168,11 @@ const versionJSON = `json_build_object('nom', p.nom, 'code_postal', p.code_posta
 const conventionJSON = `json_build_object(
 	'date_fin_conventionnement', c.date_fin_conventionnement, 'fond_propre', c.fond_propre,
 	'numero', c.numero, 'statut', c.statut, 'operation_version', ` + versionJSON + `,
-	'lots', COALESCE((SELECT json_agg(json_build_object(
+	'lots', ` + lotsJSON + `)`
+
+// lotsJSON is the SQL of the lots of convention c, with their loans,
+// dwellings (and annexes) and parkings.
+const lotsJSON = `COALESCE((SELECT json_agg(json_build_object(
 		'nb_logements', l.nb_logements, 'financement', l.financement, 'type_habitat', l.type_habitat,
 		'prets', COALESCE((SELECT json_agg(json_build_object('preteur', pr.preteur, 'autre', pr.autre,
 			'date_octroi', pr.date_octroi, 'numero', pr.numero, 'duree', pr.duree, 'montant', pr.montant::text) ORDER BY pr.id)
@@ -185,7 +189,7 @@ const conventionJSON = `json_build_object(
 		'type_stationnements', COALESCE((SELECT json_agg(json_build_object('typologie', ts.typologie,
 			'nb_stationnements', ts.nb_stationnements, 'loyer', ts.loyer::text) ORDER BY ts.id)
 			FROM programmes_typestationnement ts WHERE ts.lot_id = l.id), '[]')) ORDER BY l.id)
-		FROM programmes_lot l WHERE l.convention_id = c.id), '[]'))`
+		FROM programmes_lot l WHERE l.convention_id = c.id), '[]')`
 
 // Get returns the operation numero as subject s sees it, or ErrNotFound.
 func Get(ctx context.Context, q Querier, s *access.Subject, numero string) (*Operation, error) {
