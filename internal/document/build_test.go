@@ -93,7 +93,7 @@ func TestEveryTemplateRendersAndConverts(t *testing.T) {
 		if c.nature != "" {
 			amount = "412,35"
 		}
-		want := append([]string{m.Numero, "Habitat Marseille Provence OPH", m.Nom, amount, c.public}, m.Designation...)
+		want := append([]string{m.Numero, "Habitat Marseille Provence OPH", m.Nom, amount, c.public, "3 février 2025"}, m.Designation...)
 		docs = append(docs, built{c.name, doc, want, nil})
 	}
 	entries, err := os.ReadDir("templates")

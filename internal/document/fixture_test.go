@@ -145,7 +145,7 @@ func (w *world) make(s spec) made {
 			date_fin_conventionnement, fond_propre, commentaires, type1and2, signataire_nom, signataire_fonction,
 			signataire_date_deliberation, signataire_bloc_signature, gestionnaire, gestionnaire_signataire_nom,
 			gestionnaire_signataire_fonction, gestionnaire_signataire_date_deliberation, gestionnaire_signataire_bloc_signature,
-			gestionnaire_bloc_info_complementaire, historique_financement_public, valide_le, desc_avenant,
+			gestionnaire_bloc_info_complementaire, historique_financement_public, valide_le, televersement_convention_signee_le, desc_avenant,
 			attribution_agees_autonomie, attribution_agees_autre, attribution_agees_autre_detail,
 			attribution_inclusif_conditions_specifiques, attribution_inclusif_conditions_admission,
 			attribution_inclusif_modalites_attribution, attribution_inclusif_partenariats, attribution_inclusif_activites,
@@ -156,7 +156,7 @@ func (w *world) make(s spec) made {
 			adresse, identification_bailleur, identification_bailleur_detail, cree_le, mis_a_jour_le)
 		VALUES ($6, gen_random_uuid(), $1, $2, $3, '2065-06-30', 250000.5, $4, $5, 'Paul Martin', 'Directeur du patrimoine',
 			'2024-05-02', 'Le directeur du patrimoine, Paul Martin', 'Gestion Sud Foyers', 'Anne Roux', 'Présidente', '2023-11-20',
-			'La présidente, Anne Roux', 'Agrément préfectoral du 3 janvier 2023', 'Subvention PALULOS de 1998', '2025-01-15',
+			'La présidente, Anne Roux', 'Agrément préfectoral du 3 janvier 2023', 'Subvention PALULOS de 1998', '2025-01-15', '2025-02-03',
 			'Changement de gestionnaire', true, true, 'Accueil de jour',
 			'Logements adaptés', 'Sur dossier', 'Commission annuelle', 'CCAS de Marseille', 'Ateliers collectifs',
 			25, 'Contingent préfectoral géré par la DDETS', 'Commission d''admission', 'Blanchisserie, restauration',
