@@ -157,7 +157,10 @@ func TestRequestAndRun(t *testing.T) {
 	t4, _ := Request(ctx, pool, id, false)
 	cctx, cancel := context.WithCancel(ctx)
 	stopped := &Generator{Pool: pool, Storage: st, Converter: g.Converter,
-		Build: func(ctx context.Context, _ db.Querier, _ int64) (string, []byte, error) { cancel(); return "", nil, ctx.Err() }}
+		Build: func(ctx context.Context, _ db.Querier, _ int64) (string, []byte, error) {
+			cancel()
+			return "", nil, ctx.Err()
+		}}
 	if _, err := stopped.Run(cctx, t4, false); err == nil {
 		t.Fatal("erreur attendue")
 	}
