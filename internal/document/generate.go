@@ -160,7 +160,21 @@ type Generator struct {
 	Pool      db.Querier
 	Storage   storage.Storage
 	Converter Converter
-	Build     BuildFunc
+	// Build builds the .docx; Build of this package (templates or the
+	// uploaded CERFA, from Storage) when nil.
+	Build BuildFunc
+}
+
+func (g *Generator) build(ctx context.Context, id int64) ([]byte, error) {
+	if g.Build != nil {
+		_, doc, err := g.Build(ctx, g.Pool, id)
+		return doc, err
+	}
+	doc, err := Build(ctx, g.Pool, id, WithStorage(g.Storage))
+	if err != nil {
+		return nil, err
+	}
+	return doc.Docx, nil
 }
 
 // Outcome is what one run of a task did.
@@ -236,10 +250,10 @@ func (g *Generator) produce(ctx context.Context, id int64, t Task) (stamp, error
 		return st, fmt.Errorf("lecture de la convention : %w", err)
 	}
 	st.statut = convention.Statut(statut)
-	if g.Build == nil || g.Converter == nil || g.Storage == nil {
-		return st, errors.New("génération du document : modèles, convertisseur PDF ou stockage non configuré")
+	if g.Converter == nil || g.Storage == nil {
+		return st, errors.New("génération du document : convertisseur PDF ou stockage non configuré")
 	}
-	_, doc, err := g.Build(ctx, g.Pool, id)
+	doc, err := g.build(ctx, id)
 	if err != nil {
 		return st, err
 	}
@@ -259,8 +273,16 @@ func (g *Generator) produce(ctx context.Context, id int64, t Task) (stamp, error
 // DocxContentType is the media type of a .docx file.
 const DocxContentType = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
+// Permanent reports whether retrying cannot help: the document cannot be
+// produced for a reason the user must fix (*Error).
+func Permanent(err error) bool {
+	var e *Error
+	return errors.As(err, &e)
+}
+
 // recordFailure keeps the error for the progress page. A run stopped by
-// the worker's shutdown goes back to waiting: it is not a failure.
+// the worker's shutdown goes back to waiting: it is not a failure; a
+// permanent one fails at once.
 func (g *Generator) recordFailure(ctx context.Context, id int64, t Task, cause error, last bool) {
 	// The run's context may be the cancelled one.
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
@@ -269,7 +291,7 @@ func (g *Generator) recordFailure(ctx context.Context, id int64, t Task, cause e
 	switch {
 	case errors.Is(cause, context.Canceled):
 		state, msg = Pending, ""
-	case last:
+	case last || Permanent(cause):
 		state = Failed
 	}
 	_, _ = g.Pool.Exec(ctx, `UPDATE document_generation SET statut = $3, erreur = $4

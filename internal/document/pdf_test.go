@@ -70,17 +70,6 @@ func renderSmall(t testing.TB, ctx map[string]any, paragraphs ...string) []byte 
 	return out
 }
 
-func pdfText(t testing.TB, pdf []byte) string {
-	t.Helper()
-	pdftotext := needTool(t, "pdftotext", "poppler-utils")
-	cmd := exec.Command(pdftotext, "-", "-")
-	cmd.Stdin = bytes.NewReader(pdf)
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("pdftotext : %v", err)
-	}
-	return strings.ReplaceAll(string(out), "\u00a0", " ")
-}
 
 // A rendered document goes through the real LibreOffice and its text is
 // read back from the PDF; the working directory is gone afterwards.

@@ -3,6 +3,7 @@ package jobs
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/hibiken/asynq"
@@ -42,6 +43,9 @@ func generateDocument(d Deps) Handler {
 		maxRetry, _ := asynq.GetMaxRetry(ctx)
 		g := &document.Generator{Pool: d.Pool, Storage: d.Storage, Converter: d.Converter, Build: d.Build}
 		out, err := g.Run(ctx, p.Task, retried >= maxRetry)
+		if document.Permanent(err) {
+			return fmt.Errorf("%w: %w", err, asynq.SkipRetry)
+		}
 		if err != nil {
 			return err
 		}
