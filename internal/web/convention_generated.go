@@ -1,7 +1,9 @@
 package web
 
 import (
+	"context"
 	"net/http"
+	"strconv"
 
 	"github.com/jackc/pgx/v5"
 
@@ -19,6 +21,68 @@ func (s *server) generatedDocumentRoutes() {
 	c := newConventions(s)
 	view := access.PermOn(access.ViewConvention, access.ConventionFromPath("uuid"))
 	s.handleFunc("GET /conventions/preview/{uuid}", view, c.preview)
+	// "Télécharger le projet": the reference posts a form (option
+	// without_filigram); GET serves the links of the pages without form.
+	s.handleFunc("GET /conventions/generate/{uuid}", view, c.generateDocx)
+	s.handleFunc("POST /conventions/generate/{uuid}", view, c.generateDocx)
+	s.handleFunc("POST /conventions/get_or_generate_cerfa/{uuid}", view, c.cerfa)
+	s.handleFunc("GET /conventions/fiche_caf/{uuid}", view, c.ficheCAF)
+}
+
+// generateDocx is the convention's .docx built now from the templates;
+// posted with without_filigram, without its watermark.
+func (c *conventions) generateDocx(w http.ResponseWriter, r *http.Request) {
+	opts := []document.Option{document.WithStorage(c.storage)}
+	if r.Method == http.MethodPost {
+		if err := r.ParseForm(); err != nil {
+			http.Error(w, "formulaire illisible", http.StatusBadRequest)
+			return
+		}
+		if r.PostForm.Get("without_filigram") != "" {
+			opts = append(opts, document.WithoutFiligrane())
+		}
+	}
+	c.sendBuilt(w, r, func(ctx context.Context, id int64) (*document.Document, error) {
+		return document.Build(ctx, c.s.opts.DB, id, opts...)
+	})
+}
+
+// cerfa is the CERFA of the finalisation: the uploaded one if any, else
+// the generated .docx.
+func (c *conventions) cerfa(w http.ResponseWriter, r *http.Request) {
+	c.sendBuilt(w, r, func(ctx context.Context, id int64) (*document.Document, error) {
+		return document.Build(ctx, c.s.opts.DB, id, document.WithStorage(c.storage))
+	})
+}
+
+// ficheCAF is the fiche CAF of the convention (.docx).
+func (c *conventions) ficheCAF(w http.ResponseWriter, r *http.Request) {
+	c.sendBuilt(w, r, func(ctx context.Context, id int64) (*document.Document, error) {
+		return document.BuildFicheCAF(ctx, c.s.opts.DB, id, document.WithStorage(c.storage))
+	})
+}
+
+// sendBuilt sends a document built for the route's convention as a
+// download; a document the user must fix goes back to the récapitulatif
+// with the reason.
+func (c *conventions) sendBuilt(w http.ResponseWriter, r *http.Request, build func(context.Context, int64) (*document.Document, error)) {
+	cr, _ := ref(r)
+	doc, err := build(r.Context(), cr.ID)
+	if document.Permanent(err) {
+		c.s.addFlash(r.Context(), flashError, err.Error())
+		http.Redirect(w, r, recapURL(cr.UUID), http.StatusSeeOther)
+		return
+	}
+	if err != nil {
+		c.s.serverError(w, r, err)
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", document.DocxContentType)
+	h.Set("Content-Disposition", contentDisposition("attachment", doc.Name+".docx"))
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Content-Length", strconv.Itoa(len(doc.Docx)))
+	w.Write(doc.Docx)
 }
 
 // previewView is the document page: the PDF in the page when ready, the

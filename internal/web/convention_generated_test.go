@@ -137,3 +137,50 @@ func TestDisplayGeneratedDocument(t *testing.T) {
 		t.Errorf("hors périmètre : %d, 404 attendu", res.StatusCode)
 	}
 }
+
+// The .docx downloads (projet, CERFA) are built from the
+// templates for the convention, named after it; outside the scope, 404.
+// The "à signer" page offers them with the preview.
+func TestGeneratedDownloads(t *testing.T) {
+	w := newCWorld(t)
+	c := w.add(cconv{statut: string(convention.ASigner), numero: "75.D.26.0003", nom: "Les Tilleuls"})
+	for _, tc := range []struct {
+		name, method, path, prefix string
+	}{
+		{"projet", http.MethodGet, "/conventions/generate/", "Paris - Les Tilleuls"},
+		{"projet sans filigrane", http.MethodPost, "/conventions/generate/", "Paris - Les Tilleuls"},
+		{"CERFA", http.MethodPost, "/conventions/get_or_generate_cerfa/", "Paris - Les Tilleuls"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			do := func(a *actor) (*http.Response, []byte) {
+				if tc.method == http.MethodGet {
+					return a.raw(tc.path + c.UUID)
+				}
+				res, err := a.c.PostForm(w.srv.URL+tc.path+c.UUID, map[string][]string{"without_filigram": {"1"}})
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer res.Body.Close()
+				b, _ := io.ReadAll(res.Body)
+				return res, b
+			}
+			res, b := do(w.bailleur)
+			if res.StatusCode != http.StatusOK || !bytes.HasPrefix(b, []byte("PK")) || res.Header.Get("Content-Type") != document.DocxContentType {
+				t.Fatalf("%d %v", res.StatusCode, res.Header)
+			}
+			cd := res.Header.Get("Content-Disposition")
+			if !strings.HasPrefix(cd, "attachment;") || !strings.Contains(cd, tc.prefix) || !strings.Contains(cd, ".docx") {
+				t.Errorf("Content-Disposition %q", cd)
+			}
+			if res, _ := do(w.autre); res.StatusCode != http.StatusNotFound {
+				t.Errorf("hors périmètre : %d, 404 attendu", res.StatusCode)
+			}
+		})
+	}
+	_, page := w.bailleur.get("/conventions/sent/" + c.UUID)
+	for _, want := range []string{`href="/conventions/preview/` + c.UUID + `"`, `href="/conventions/generate/` + c.UUID + `"`, `href="/conventions/fiche_caf/` + c.UUID + `"`} {
+		if !strings.Contains(page, want) {
+			t.Errorf("page « à signer » sans %s", want)
+		}
+	}
+}
