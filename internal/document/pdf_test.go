@@ -70,7 +70,6 @@ func renderSmall(t testing.TB, ctx map[string]any, paragraphs ...string) []byte 
 	return out
 }
 
-
 // A rendered document goes through the real LibreOffice and its text is
 // read back from the PDF; the working directory is gone afterwards.
 func TestLibreOfficeConverts(t *testing.T) {
