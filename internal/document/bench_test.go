@@ -19,12 +19,13 @@ func BenchmarkBuild300(b *testing.B) {
 	}
 }
 
-// BenchmarkBuild300PDF builds the same document and converts it to PDF
-// with LibreOffice headless (one process per conversion, as the worker
-// does).
+// BenchmarkBuild300PDF is what the worker does for the same convention:
+// the .docx, then its conversion by LibreOffice headless (one soffice
+// process per conversion, as in production).
 func BenchmarkBuild300PDF(b *testing.B) {
 	w := newWorld(b)
 	m := w.make(spec{logements: 150})
+	lo := &LibreOffice{Exec: soffice(b)}
 	ctx := context.Background()
 	b.ResetTimer()
 	for b.Loop() {
@@ -32,8 +33,8 @@ func BenchmarkBuild300PDF(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		if pdf := toPDFs(b, map[string][]byte{"convention": doc.Docx})["convention"]; len(pdf) == 0 {
-			b.Fatal("PDF vide")
+		if _, err := lo.ToPDF(ctx, doc.Docx); err != nil {
+			b.Fatal(err)
 		}
 	}
 }
