@@ -215,3 +215,152 @@ func init() {
 				`id="cf-programme__nom__u2"`, `action="/conventions/u1/import/financement"`, "Le nom du programme est obligatoire", "Enregistrer et continuer"}
 	}
 }
+
+// A bailleur walks every step of a logements-ordinaires convention, a
+// foyer and a résidence, posting each page's own form.
+func TestStepWalkEveryNature(t *testing.T) {
+	w := newCWorld(t)
+	for _, c := range []struct {
+		nature string
+		want   string
+	}{
+		{"LOGEMENTSORDINAIRES", "bailleur programme cadastre financement logements annexes stationnements commentaires"},
+		{"AUTRE", "bailleur programme cadastre edd financement foyer_residence_logements collectif foyer_attribution variantes commentaires"},
+		{"RESISDENCESOCIALE", "bailleur programme cadastre financement foyer_residence_logements collectif residence_attribution variantes commentaires"},
+	} {
+		conv := w.add(cconv{nature: c.nature})
+		got := walk(t, w.bailleur, step("bailleur", conv.UUID), conv.UUID, nil)
+		if strings.Join(got, " ") != c.want {
+			t.Errorf("%s : étapes %v", c.nature, got)
+		}
+	}
+}
+
+// Rows: added without JavaScript (re-render, nothing saved) or as an
+// htmx fragment, saved with the step, removed; the row rules answer
+// beside the row with nothing saved; the optional rule asks for a
+// confirmation (spec §12 scenarios 18 and 20).
+func TestStepRowsOverHTTP(t *testing.T) {
+	w := newCWorld(t)
+	c := w.add(cconv{})
+	path := step("logements", c.UUID)
+	count := func() string {
+		return w.str(`SELECT count(*)::text FROM programmes_logement lg JOIN programmes_lot l ON l.id = lg.lot_id WHERE l.convention_id = $1`, c.ID)
+	}
+	_, page := w.bailleur.get(path)
+	for _, want := range []string{`name="avec_loyer-0-designation" value="A1"`, `name="avec_loyer-1-designation" value="A2"`, `name="lots-0-nb_logements" value="2"`,
+		"Ajouter une ligne", `hx-get="/etapes/logements/` + c.UUID + `/ligne/avec_loyer"`, `action="/conventions/` + c.UUID + `/import/logements"`} {
+		if !strings.Contains(page, want) {
+			t.Errorf("page logements : %q absent", want)
+		}
+	}
+
+	// Without JavaScript: "Ajouter une ligne" re-renders one more row, saves nothing.
+	form := formOf(t, page)
+	form.Set("add_row", "avec_loyer")
+	code, page := postPage(t, w.bailleur, path, form)
+	if code != 200 || !strings.Contains(page, `name="avec_loyer-2-designation" value=""`) || count() != "2" {
+		t.Fatalf("ajout sans JavaScript : %d, %s logements", code, count())
+	}
+	// htmx: one empty row.
+	code, frag := w.bailleur.get("/etapes/logements/" + c.UUID + "/ligne/avec_loyer")
+	if code != 200 || !strings.HasPrefix(strings.TrimSpace(frag), "<tr") || !strings.Contains(frag, "-designation\" value=\"\"") || strings.Contains(frag, "<html") {
+		t.Errorf("fragment de ligne : %d %q", code, frag)
+	}
+	if code, _ := w.bailleur.get("/etapes/logements/" + c.UUID + "/ligne/inconnue"); code != 404 {
+		t.Errorf("fragment d'une table inconnue : %d", code)
+	}
+
+	// The new row filled and saved with the lot's count.
+	form = formOf(t, page)
+	for k, v := range map[string]string{"avec_loyer-2-designation": "A3", "avec_loyer-2-typologie": "T3", "avec_loyer-2-surface_habitable": "60",
+		"avec_loyer-2-surface_annexes": "0", "avec_loyer-2-surface_annexes_retenue": "0", "avec_loyer-2-surface_utile": "60",
+		"avec_loyer-2-loyer_par_metre_carre": "6", "avec_loyer-2-coeficient": "1", "avec_loyer-2-loyer": "360", "lots-0-nb_logements": "3"} {
+		form.Set(k, v)
+	}
+	res, err := w.bailleur.c.PostForm(w.srv.URL+path, form)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != step("annexes", c.UUID) || count() != "3" {
+		t.Fatalf("enregistrement des lignes : %d → %q, %s logements", res.StatusCode, res.Header.Get("Location"), count())
+	}
+
+	// Scenario 18: a loyer 5 € above surface × loyer/m² × coefficient.
+	before := w.str(`SELECT string_agg(row_to_json(lg)::text, '|' ORDER BY lg.id) FROM programmes_logement lg JOIN programmes_lot l ON l.id = lg.lot_id WHERE l.convention_id = $1`, c.ID)
+	code, _, page = fill(t, w.bailleur, path, map[string]string{"avec_loyer-0-loyer": "305"})
+	if code != http.StatusUnprocessableEntity || !strings.Contains(page, "tolérance de 1 €") || !strings.Contains(page, `value="305"`) {
+		t.Errorf("loyer refusé : %d", code)
+	}
+	if w.str(`SELECT string_agg(row_to_json(lg)::text, '|' ORDER BY lg.id) FROM programmes_logement lg JOIN programmes_lot l ON l.id = lg.lot_id WHERE l.convention_id = $1`, c.ID) != before {
+		t.Error("un loyer refusé a modifié les logements")
+	}
+	// Scenario 20: 10 logements declared for 3 rows: confirmation, then saved.
+	code, _, page = fill(t, w.bailleur, path, map[string]string{"lots-0-nb_logements": "10"})
+	if code != http.StatusUnprocessableEntity || !strings.Contains(page, "Valider quand même") || w.str(`SELECT nb_logements::text FROM programmes_lot WHERE convention_id = $1`, c.ID) != "3" {
+		t.Fatalf("confirmation attendue : %d", code)
+	}
+	form = formOf(t, page)
+	form.Set("ignore_optional_errors", "1")
+	res, err = w.bailleur.c.PostForm(w.srv.URL+path, form)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusSeeOther || w.str(`SELECT nb_logements::text FROM programmes_lot WHERE convention_id = $1`, c.ID) != "10" {
+		t.Errorf("confirmation : %d", res.StatusCode)
+	}
+
+	// Removing a row without JavaScript, then saving: the logement is deleted.
+	_, page = w.bailleur.get(path)
+	form = formOf(t, page)
+	form.Set("remove_row", "avec_loyer-2")
+	_, page = postPage(t, w.bailleur, path, form)
+	if strings.Contains(page, `value="A3"`) {
+		t.Error("la ligne retirée est encore affichée")
+	}
+	form = formOf(t, page)
+	form.Set("lots-0-nb_logements", "2")
+	res, _ = w.bailleur.c.PostForm(w.srv.URL+path, form)
+	res.Body.Close()
+	if res.StatusCode != http.StatusSeeOther || count() != "2" {
+		t.Errorf("suppression : %d, %s logements", res.StatusCode, count())
+	}
+
+	// The other row steps: a prêt, a cadastral reference, an annexe, a stationnement.
+	code, _, _ = fill(t, w.bailleur, step("financement", c.UUID)+"", map[string]string{"prets-0-montant": "2000000", "annee_fin_conventionnement": "2065"})
+	if code != http.StatusSeeOther || w.str(`SELECT montant::text FROM conventions_pret p JOIN programmes_lot l ON l.id = p.lot_id WHERE l.convention_id = $1`, c.ID) != "2000000.00" {
+		t.Errorf("prêt : %d", code)
+	}
+	code, _, page = fill(t, w.bailleur, step("financement", c.UUID), map[string]string{"prets-0-duree": ""})
+	if code != http.StatusUnprocessableEntity || !strings.Contains(page, programme.MsgCDCDuree) {
+		t.Errorf("prêt CDC sans durée : %d", code)
+	}
+	_, page = w.bailleur.get(step("cadastre", c.UUID))
+	form = formOf(t, page)
+	form.Set("add_row", programme.TableReferencesCadastrales)
+	_, page = postPage(t, w.bailleur, step("cadastre", c.UUID), form)
+	form = formOf(t, page)
+	for k, v := range map[string]string{"references_cadastrales-1-section": "CD", "references_cadastrales-1-numero": "7",
+		"references_cadastrales-1-lieudit": "Le Bourg", "references_cadastrales-1-surface": "120"} {
+		form.Set(k, v)
+	}
+	res, _ = w.bailleur.c.PostForm(w.srv.URL+step("cadastre", c.UUID), form)
+	res.Body.Close()
+	if res.StatusCode != http.StatusSeeOther || w.str(`SELECT string_agg(section, ',' ORDER BY section) FROM programmes_referencecadastrale WHERE programme_id = $1`, c.Prog) != "AB,CD" {
+		t.Errorf("référence cadastrale : %d", res.StatusCode)
+	}
+	code, _, _ = fill(t, w.bailleur, step("annexes", c.UUID), map[string]string{"annexes-0-loyer": "9", "lots-0-annexe_caves": "1"})
+	if code != http.StatusSeeOther || w.str(`SELECT a.loyer::text || '|' || l.annexe_caves::text FROM programmes_annexe a JOIN programmes_logement lg ON lg.id = a.logement_id JOIN programmes_lot l ON l.id = lg.lot_id WHERE l.convention_id = $1`, c.ID) != "9.00|true" {
+		t.Errorf("annexe : %d", code)
+	}
+	code, _, page = fill(t, w.bailleur, step("annexes", c.UUID), map[string]string{"annexes-0-logement_designation": "Z9"})
+	if code != http.StatusUnprocessableEntity || !strings.Contains(page, programme.MsgLogementInconnu) {
+		t.Errorf("annexe d'un logement inconnu : %d", code)
+	}
+	code, _, _ = fill(t, w.bailleur, step("stationnements", c.UUID), map[string]string{"stationnements-0-nb_stationnements": "5"})
+	if code != http.StatusSeeOther || w.str(`SELECT nb_stationnements::text FROM programmes_typestationnement s JOIN programmes_lot l ON l.id = s.lot_id WHERE l.convention_id = $1`, c.ID) != "5" {
+		t.Errorf("stationnement : %d", code)
+	}
+}
