@@ -305,7 +305,7 @@ func (st *stepCtx) parse(r *http.Request) programme.Input {
 	in := addressable(programme.StoredInput(st.content, st.step))
 	for _, g := range st.desc.groups {
 		for _, f := range g.fields {
-			if st.k.CanEditField(programme.FieldKey(f.object, f.name, st.owner(f.object, nil))) {
+			if posted(form, f.name, st.k.CanEditField(programme.FieldKey(f.object, f.name, st.owner(f.object, nil)))) {
 				setValue(in, f, form.Get(f.name), form.Has(f.name))
 			}
 		}
@@ -316,7 +316,7 @@ func (st *stepCtx) parse(r *http.Request) programme.Input {
 			lot, lv := &st.content.Lots[i], lots.Index(i)
 			prefix := fmt.Sprintf("%s-%d-", programme.TableLots, i)
 			for _, f := range d.fields {
-				if st.k.CanEditField(programme.FieldKey(programme.ObjLot, f.name, lot.UUID)) {
+				if posted(form, prefix+f.name, st.k.CanEditField(programme.FieldKey(programme.ObjLot, f.name, lot.UUID))) {
 					setValue(lv, f, form.Get(prefix+f.name), form.Has(prefix+f.name))
 				}
 			}
@@ -326,7 +326,7 @@ func (st *stepCtx) parse(r *http.Request) programme.Input {
 					opts[code] = v
 				}
 				for _, o := range programme.AnnexeOptions {
-					if st.k.CanEditField(programme.FieldKey(programme.ObjLot, o.Code, lot.UUID)) {
+					if posted(form, prefix+o.Code, st.k.CanEditField(programme.FieldKey(programme.ObjLot, o.Code, lot.UUID))) {
 						opts[o.Code] = form.Has(prefix + o.Code)
 					}
 				}
@@ -338,6 +338,24 @@ func (st *stepCtx) parse(r *http.Request) programme.Input {
 		st.parseTable(form, t, in)
 	}
 	return in.Interface().(programme.Input)
+}
+
+// posted reports whether a field takes its posted value: an input the
+// user may change (an unticked box is absent), or any posted value — a
+// disabled input is not posted, so a value of a locked field is a change
+// the save refuses by name rather than one silently dropped.
+func posted(form map[string][]string, name string, editable bool) bool {
+	_, ok := form[name]
+	return editable || ok
+}
+
+func anyPosted(form map[string][]string, prefix string, cols []fieldDesc) bool {
+	for _, c := range cols {
+		if _, ok := form[prefix+c.name]; ok {
+			return true
+		}
+	}
+	return false
 }
 
 // parseTable reads the posted rows of a table, in the order of their
@@ -380,7 +398,7 @@ func (st *stepCtx) parseTable(form map[string][]string, t tableDesc, in reflect.
 			continue
 		}
 		id, _ := get(prefix + "uuid")
-		if old, ok := stored[id]; ok && !st.rowEditable(t, old) {
+		if old, ok := stored[id]; ok && !st.rowEditable(t, old) && !anyPosted(form, prefix, t.cols) {
 			out = reflect.Append(out, old)
 			continue
 		}
