@@ -151,6 +151,18 @@ func TestStepBailleurAndProgrammeOverHTTP(t *testing.T) {
 			t.Errorf("GET %s : %d, attendu 404", p, code)
 		}
 	}
+	// The récapitulatif links its sections to their steps when editable,
+	// and reads the saved content.
+	_, page = w.bailleur.get(recap(c.UUID))
+	for _, want := range []string{`href="/conventions/bailleur/` + c.UUID + `"`, `href="/conventions/programme/` + c.UUID + `"`,
+		`href="/conventions/logements/` + c.UUID + `"`, "M. Durand", "Les Tilleuls"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("récapitulatif : %q absent", want)
+		}
+	}
+	if _, page := w.lecteur.get(recap(c.UUID)); strings.Contains(page, `href="/conventions/bailleur/`+c.UUID+`"`) {
+		t.Error("récapitulatif du lecteur : lien de modification")
+	}
 	// A read-only instructeur sees the page, every input disabled, no save button.
 	code, page = w.lecteur.get(step("bailleur", c.UUID))
 	if code != 200 || strings.Contains(page, "Enregistrer et continuer") || !strings.Contains(page, `name="signataire_nom" value="M. Durand" disabled`) {
@@ -435,6 +447,11 @@ func TestStepScenarioFillSubmitCorrectValidate(t *testing.T) {
 			if !strings.Contains(page, `name="signataire_nom" value="Mme Signataire">`) || !strings.Contains(page, `name="signataire_fonction" value="Présidente" disabled`) ||
 				!strings.Contains(page, "Le signataire doit être le directeur général") {
 				t.Error("en correction, seul le champ commenté est modifiable et le commentaire est affiché")
+			}
+			// The récapitulatif links the commented section only.
+			_, rp := w.bailleur.get(recap(conv.UUID))
+			if !strings.Contains(rp, `href="`+step(first, conv.UUID)+`"`) || strings.Contains(rp, `id="modifier-operation"`) {
+				t.Error("récapitulatif en correction : lien de la section commentée seulement")
 			}
 			// Another field, forged: refused, nothing saved.
 			before := w.snapshot(conv.ID)
