@@ -152,7 +152,8 @@ func (c *conventions) stepPost(w http.ResponseWriter, r *http.Request) {
 			} else {
 				v.Errors = ve.Problems.Messages()
 			}
-			c.s.render(w, r, http.StatusUnprocessableEntity, "convention_step", v)
+			// 200, as every form of the site re-rendered with its errors.
+			c.s.render(w, r, http.StatusOK, "convention_step", v)
 			return
 		}
 		if ref, ok := convention.AsRefusal(err); ok {

@@ -112,7 +112,7 @@ func TestStepBailleurAndProgrammeOverHTTP(t *testing.T) {
 	// A validation error re-renders with the French message; nothing saved.
 	before := w.snapshot(c.ID)
 	res2, body := postPage(t, w.bailleur, step("bailleur", c.UUID), url.Values{"signataire_nom": {""}, "signataire_fonction": {"Autre"}})
-	if res2 != http.StatusUnprocessableEntity || !strings.Contains(body, programme.MsgSignataireNom) || !strings.Contains(body, `value="Autre"`) {
+	if res2 != http.StatusOK || !strings.Contains(body, programme.MsgSignataireNom) || !strings.Contains(body, `value="Autre"`) {
 		t.Errorf("erreur de validation : %d, message ou saisie absents", res2)
 	}
 	if w.snapshot(c.ID) != before {
@@ -129,7 +129,7 @@ func TestStepBailleurAndProgrammeOverHTTP(t *testing.T) {
 		t.Errorf("programme enregistré : %q", got)
 	}
 	code, body = postPage(t, w.bailleur, step("programme", c.UUID), url.Values{"nom": {"X"}, "adresse": {"a"}, "code_postal": {"750"}, "ville": {"Paris"}})
-	if code != http.StatusUnprocessableEntity || !strings.Contains(body, programme.MsgCodePostal) {
+	if code != http.StatusOK || !strings.Contains(body, programme.MsgCodePostal) {
 		t.Errorf("code postal refusé : %d", code)
 	}
 
@@ -303,7 +303,7 @@ func TestStepRowsOverHTTP(t *testing.T) {
 	// Scenario 18: a loyer 5 € above surface × loyer/m² × coefficient.
 	before := w.str(`SELECT string_agg(row_to_json(lg)::text, '|' ORDER BY lg.id) FROM programmes_logement lg JOIN programmes_lot l ON l.id = lg.lot_id WHERE l.convention_id = $1`, c.ID)
 	code, _, page = fill(t, w.bailleur, path, map[string]string{"avec_loyer-0-loyer": "305"})
-	if code != http.StatusUnprocessableEntity || !strings.Contains(page, "tolérance de 1 €") || !strings.Contains(page, `value="305"`) {
+	if code != http.StatusOK || !strings.Contains(page, "tolérance de 1 €") || !strings.Contains(page, `value="305"`) {
 		t.Errorf("loyer refusé : %d", code)
 	}
 	if w.str(`SELECT string_agg(row_to_json(lg)::text, '|' ORDER BY lg.id) FROM programmes_logement lg JOIN programmes_lot l ON l.id = lg.lot_id WHERE l.convention_id = $1`, c.ID) != before {
@@ -311,7 +311,7 @@ func TestStepRowsOverHTTP(t *testing.T) {
 	}
 	// Scenario 20: 10 logements declared for 3 rows: confirmation, then saved.
 	code, _, page = fill(t, w.bailleur, path, map[string]string{"lots-0-nb_logements": "10"})
-	if code != http.StatusUnprocessableEntity || !strings.Contains(page, "Valider quand même") || w.str(`SELECT nb_logements::text FROM programmes_lot WHERE convention_id = $1`, c.ID) != "3" {
+	if code != http.StatusOK || !strings.Contains(page, "Valider quand même") || w.str(`SELECT nb_logements::text FROM programmes_lot WHERE convention_id = $1`, c.ID) != "3" {
 		t.Fatalf("confirmation attendue : %d", code)
 	}
 	form = formOf(t, page)
@@ -347,7 +347,7 @@ func TestStepRowsOverHTTP(t *testing.T) {
 		t.Errorf("prêt : %d", code)
 	}
 	code, _, page = fill(t, w.bailleur, step("financement", c.UUID), map[string]string{"prets-0-duree": ""})
-	if code != http.StatusUnprocessableEntity || !strings.Contains(page, programme.MsgCDCDuree) {
+	if code != http.StatusOK || !strings.Contains(page, programme.MsgCDCDuree) {
 		t.Errorf("prêt CDC sans durée : %d", code)
 	}
 	_, page = w.bailleur.get(step("cadastre", c.UUID))
@@ -369,7 +369,7 @@ func TestStepRowsOverHTTP(t *testing.T) {
 		t.Errorf("annexe : %d", code)
 	}
 	code, _, page = fill(t, w.bailleur, step("annexes", c.UUID), map[string]string{"annexes-0-logement_designation": "Z9"})
-	if code != http.StatusUnprocessableEntity || !strings.Contains(page, programme.MsgLogementInconnu) {
+	if code != http.StatusOK || !strings.Contains(page, programme.MsgLogementInconnu) {
 		t.Errorf("annexe d'un logement inconnu : %d", code)
 	}
 	code, _, _ = fill(t, w.bailleur, step("stationnements", c.UUID), map[string]string{"stationnements-0-nb_stationnements": "5"})
