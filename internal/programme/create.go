@@ -43,7 +43,6 @@ const MaxCreationChoices = 500
 const (
 	MsgHorsPerimetre      = "Code postal : cette opération serait hors de votre périmètre géographique"
 	MsgOperationExists    = "Numéro d'opération : une opération de ce numéro existe déjà dans APiLos ; créez la convention depuis la page de l'opération"
-	MsgNotPDF             = "Convention signée : le fichier déposé doit être un document PDF"
 	MsgFinancementPresent = "Financement : l'opération a déjà une convention pour ce financement"
 )
 
