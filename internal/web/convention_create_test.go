@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/MTES-MCT/apilos-go/internal/programme"
+	"github.com/MTES-MCT/apilos-go/internal/search"
 )
 
 func init() {
@@ -153,5 +154,33 @@ func TestCreateANRUOverHTTP(t *testing.T) {
 				t.Errorf("lignes %s, %s avant", after, before)
 			}
 		})
+	}
+}
+
+func init() {
+	errs := programme.Problems{{Row: -1, Field: "code_postal", Message: programme.MsgCodePostal}}
+	renderFixtures["convention_new_choice"] = func(p Page) (any, []string) {
+		return newConventionChoiceView{Page: p, CanCreate: true},
+			[]string{`href="/conventions/new_convention_anru"`, `action="/conventions/from_operation"`, `href="/conventions/from_operation"`}
+	}
+	renderFixtures["convention_new_anru"] = func(p Page) (any, []string) {
+		f := newField("code_postal", programme.ObjProgramme, "code_postal", "75", errs)
+		b := newField("bailleur", programme.ObjBailleur, "uuid", "u1", nil).withOptions([]programme.Option{{Value: "u1", Label: "Paris Habitat"}})
+		return anruView{Page: p, Errors: errs.Messages(), Fields: []creationField{b, f}},
+			[]string{`<option value="u1" selected>Paris Habitat</option>`, `value="75"`, "fr-input-group--error", programme.MsgCodePostal,
+				"La convention n'a pas été créée", `action="/conventions/new_convention_anru"`}
+	}
+	renderFixtures["convention_from_operation"] = func(p Page) (any, []string) {
+		m := matchOf(search.Operation{NumeroOperation: "2020-75-1", Nom: "Les Tilleuls", Bailleur: "Paris Habitat", Commune: "75011 Paris", Conventions: 2})
+		return fromOperationView{Page: p, Numero: "2020-75-1", Searched: true, Nearby: []operationMatch{m}},
+			[]string{"Les Tilleuls", `href="/conventions/from_operation/add_convention/2020-75-1"`, `href="/operations/2020-75-1"`, "Étape 1 sur 3"}
+	}
+	renderFixtures["convention_add_signed"] = func(p Page) (any, []string) {
+		op := &programme.SignedOperation{NumeroOperation: "2020-75-1", Nom: "Les Tilleuls", Financements: programme.FinancementsEDD}
+		file := newField("nom_fichier_signe", programme.ObjConvention, "nom_fichier_signe", "", nil)
+		file.Type = "file"
+		return addSignedView{Page: p, Operation: op, Action: addSignedURL("2020-75-1"), Fields: []creationField{file},
+				Conventions: []operationConvention{{URL: "/conventions/post_action/x", Numero: "75.D.20.1", Statut: "Valide"}}},
+			[]string{"Étape 2 sur 3", `type="file"`, `name="nom_fichier_signe"`, "75.D.20.1", `enctype="multipart/form-data"`}
 	}
 }
