@@ -41,18 +41,6 @@ func importURL(kind importxlsx.Kind, id string) string {
 	return "/conventions/import/" + string(kind) + "/" + id
 }
 
-// importStepURL is the step page of the imported table.
-func importStepURL(conv *convention.Convention, kind importxlsx.Kind) string {
-	seg := string(kind.Step())
-	if conv.IsAvenant() {
-		seg = "avenant_" + seg
-		if kind.Step() == programme.StepStationnements {
-			seg = "avenant_stationnement"
-		}
-	}
-	return "/conventions/" + seg + "/" + conv.UUID.String()
-}
-
 // xlsxModel sends a template, or the zip of all of them ("all").
 func (c *conventions) xlsxModel(w http.ResponseWriter, r *http.Request) {
 	typ := r.PathValue("type")
@@ -142,7 +130,7 @@ func (c *conventions) importPage(r *http.Request) (*importView, *convention.Capa
 	v := &importView{Page: c.s.page(r, "Import : "+kind.Label()), Flashes: c.s.popFlashes(r.Context()),
 		H: header(conv, access.FromContext(r.Context())), Table: kind.Label(), Sheet: kind.Sheet(),
 		FormURL: importURL(kind, id), ConfirmURL: importURL(kind, id) + "/confirm",
-		ModelURL: "/conventions/load_xlsx_model/" + string(kind), StepURL: importStepURL(conv, kind), Editable: k.Editable()}
+		ModelURL: "/conventions/load_xlsx_model/" + string(kind), StepURL: stepURL(kind.Step(), conv.IsAvenant(), id), Editable: k.Editable()}
 	if !v.Editable {
 		v.Refusal = programme.MsgNotEditable
 	}

@@ -114,6 +114,11 @@ func TestXLSXModels(t *testing.T) {
 func TestImportPreviewConfirm(t *testing.T) {
 	w := newCWorld(t)
 	cv := w.add(cconv{logements: 2})
+	// The step page offers the import of its table.
+	if status, page := w.bailleur.get("/conventions/logements/" + cv.UUID); status != http.StatusOK ||
+		!strings.Contains(page, `action="/conventions/import/logements/`+cv.UUID+`"`) {
+		t.Fatalf("page de l'étape : %d, formulaire d'import absent", status)
+	}
 	_, _, tpl := w.bailleur.model("logements")
 	file := xlsxFrom(t, tpl, "Logements", [][]any{
 		{"A1", "T2", "PLUS", 45, 10, 5, 50, 6, 1, 300},
