@@ -262,7 +262,7 @@ func TestStepRowsOverHTTP(t *testing.T) {
 	}
 	_, page := w.bailleur.get(path)
 	for _, want := range []string{`name="avec_loyer-0-designation" value="A1"`, `name="avec_loyer-1-designation" value="A2"`, `name="lots-0-nb_logements" value="2"`,
-		"Ajouter une ligne", `hx-get="/etapes/logements/` + c.UUID + `/ligne/avec_loyer"`, `action="/conventions/` + c.UUID + `/import/logements"`} {
+		"Ajouter une ligne", `hx-get="/etapes/logements/` + c.UUID + `/ligne/avec_loyer"`, `action="/conventions/import/logements/` + c.UUID + `"`} {
 		if !strings.Contains(page, want) {
 			t.Errorf("page logements : %q absent", want)
 		}
