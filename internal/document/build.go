@@ -101,7 +101,7 @@ func Build(ctx context.Context, q Querier, conventionID int64, opts ...Option) (
 	if err != nil {
 		return nil, err
 	}
-	return &Document{Name: FileName(s.conv.IsAvenant(), conventionString(s.content)), Docx: out, Template: name}, nil
+	return &Document{Name: FileName(conventionString(s.content)), Docx: out, Template: name}, nil
 }
 
 // BuildFicheCAF produces the fiche CAF of the convention id (spec
@@ -116,7 +116,7 @@ func BuildFicheCAF(ctx context.Context, q Querier, conventionID int64, opts ...O
 	if err != nil {
 		return nil, err
 	}
-	return &Document{Name: "ficheCAF_" + FileName(false, conventionString(s.content)), Docx: out, Template: TplFicheCAF}, nil
+	return &Document{Name: "ficheCAF_" + FileName(conventionString(s.content)), Docx: out, Template: TplFicheCAF}, nil
 }
 
 // render renders one of the project's templates.
@@ -139,7 +139,7 @@ func render(name string, ctx map[string]any) ([]byte, error) {
 // FileName is the name of a generated document: str(convention) folded
 // to ASCII (spec workflows §6.4), characters unsafe in a file name
 // replaced.
-func FileName(_ bool, s string) string {
+func FileName(s string) string {
 	var b strings.Builder
 	for _, r := range norm.NFD.String(s) {
 		switch {

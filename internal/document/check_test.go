@@ -80,26 +80,34 @@ func soffice(t testing.TB) string {
 	return p
 }
 
-// toPDF converts a .docx with LibreOffice headless and returns the PDF.
-func toPDF(t testing.TB, docx []byte) []byte {
+// toPDFs converts .docx files (by name) with one LibreOffice headless
+// run and returns the PDFs by name.
+func toPDFs(t testing.TB, docs map[string][]byte) map[string][]byte {
 	t.Helper()
 	dir := t.TempDir()
-	in := filepath.Join(dir, "document.docx")
-	if err := os.WriteFile(in, docx, 0o600); err != nil {
-		t.Fatal(err)
+	args := []string{"--headless", "--norestore", "-env:UserInstallation=file://" + filepath.Join(dir, "profile"),
+		"--convert-to", "pdf", "--outdir", filepath.Join(dir, "out")}
+	for name, d := range docs {
+		in := filepath.Join(dir, name+".docx")
+		if err := os.WriteFile(in, d, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		args = append(args, in)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, soffice(t), "--headless", "--norestore",
-		"-env:UserInstallation=file://"+filepath.Join(dir, "profile"), "--convert-to", "pdf", "--outdir", dir, in)
-	if out, err := cmd.CombinedOutput(); err != nil {
+	if out, err := exec.CommandContext(ctx, soffice(t), args...).CombinedOutput(); err != nil {
 		t.Fatalf("soffice : %v\n%s", err, out)
 	}
-	pdf, err := os.ReadFile(filepath.Join(dir, "document.pdf"))
-	if err != nil {
-		t.Fatalf("pas de PDF : %v", err)
+	pdfs := map[string][]byte{}
+	for name := range docs {
+		pdf, err := os.ReadFile(filepath.Join(dir, "out", name+".pdf"))
+		if err != nil {
+			t.Fatalf("%s : pas de PDF : %v", name, err)
+		}
+		pdfs[name] = pdf
 	}
-	return pdf
+	return pdfs
 }
 
 // pdfText is the text of a PDF (pdftotext), spaces normalised.

@@ -71,6 +71,9 @@ type spec struct {
 	statut      string   // default "2. Instruction requise"
 	departement string   // default 13
 	secondeVie  bool
+	parent      int64    // an avenant of this convention
+	types       []string // its avenant types
+	replaces    int64    // seconde vie: the convention replaced
 }
 
 // made is a created convention.
@@ -111,7 +114,13 @@ func (w *world) make(s spec) made {
 	foyer := programme.IsFoyerOrResidence(s.nature)
 	m := made{Nom: fmt.Sprintf("Les Jardins de Séon %d", n), Numero: fmt.Sprintf("13/2/2025/80-416/%04d", n)}
 	tf := func(text string) string { return fmt.Sprintf(`{"files": {}, "text": %q}`, text) }
-	m.Programme = w.id(`INSERT INTO programmes_programme (uuid, nom, numero_operation, numero_operation_pour_recherche, seconde_vie,
+	var parentProg, parent any
+	if s.parent != 0 {
+		parent = s.parent
+		parentProg = w.id(`SELECT programme_id FROM conventions_convention WHERE id = $1`, s.parent)
+		m.Numero = fmt.Sprintf("%d", n)
+	}
+	m.Programme = w.id(`INSERT INTO programmes_programme (parent_id, uuid, nom, numero_operation, numero_operation_pour_recherche, seconde_vie,
 			bailleur_id, administration_id, adresse, code_postal, ville, code_insee_commune, code_insee_departement, code_insee_region,
 			zone_123, zone_abc, type_operation, nature_logement, anru, anah, nb_locaux_commerciaux, nb_bureaux, autres_locaux_hors_convention,
 			vendeur, acquereur, date_acte_notarie, reference_notaire, reference_publication_acte, effet_relatif,
@@ -120,7 +129,7 @@ func (w *world) make(s spec) made {
 			date_convention_location, date_residence_argement_gestionnaire_intermediation,
 			departement_residence_argement_gestionnaire_intermediation, ville_signature_residence_agrement_gestionnaire_intermediation,
 			cree_le, mis_a_jour_le)
-		VALUES (gen_random_uuid(), $1, $2::text, replace($2::text, '/', ''), $3, $4, $5, '12 boulevard de la Méditerranée', $6::text || '015', 'Marseille',
+		VALUES ($16, gen_random_uuid(), $1, $2::text, replace($2::text, '/', ''), $3, $4, $5, '12 boulevard de la Méditerranée', left($6::text || '015', 5), 'Marseille',
 			$6::text || '215', $6::text, '93', '2', 'B1', 'NEUF', $7, true, false, 2, 1, 'Une crèche municipale',
 			$8, $9, '2024-03-12', $10, $11, $12, $13, 'Publié le 14 mars 2024, volume 2024 P n° 1234', $14,
 			'Publié le 15 mars 2024, volume 2024 P n° 1235', $15,
@@ -130,13 +139,13 @@ func (w *world) make(s spec) made {
 		tf("SCI Les Oliviers, 3 rue Paradis\n13006 Marseille"), tf("Habitat Marseille Provence OPH"),
 		tf("Maître Durand, notaire à Aubagne"), tf("Service de publicité foncière Marseille 1, 2024 P 1234"),
 		tf("Acte du 12 mars 2024"), tf("EDD volumétrique reçu par Maître Durand"), tf("EDD classique du 14 mars 2024"),
-		tf("Parkings en sous-sol, lots 101 à 120"))
+		tf("Parkings en sous-sol, lots 101 à 120"), parentProg)
 	var u uuid.UUID
-	if err := w.pool.QueryRow(context.Background(), `INSERT INTO conventions_convention (uuid, programme_id, numero, statut,
+	if err := w.pool.QueryRow(context.Background(), `INSERT INTO conventions_convention (parent_id, uuid, programme_id, numero, statut,
 			date_fin_conventionnement, fond_propre, commentaires, type1and2, signataire_nom, signataire_fonction,
 			signataire_date_deliberation, signataire_bloc_signature, gestionnaire, gestionnaire_signataire_nom,
 			gestionnaire_signataire_fonction, gestionnaire_signataire_date_deliberation, gestionnaire_signataire_bloc_signature,
-			gestionnaire_bloc_info_complementaire, historique_financement_public, valide_le, desc_avenant,
+			gestionnaire_bloc_info_complementaire, historique_financement_public, valide_le, televersement_convention_signee_le, desc_avenant,
 			attribution_agees_autonomie, attribution_agees_autre, attribution_agees_autre_detail,
 			attribution_inclusif_conditions_specifiques, attribution_inclusif_conditions_admission,
 			attribution_inclusif_modalites_attribution, attribution_inclusif_partenariats, attribution_inclusif_activites,
@@ -145,16 +154,29 @@ func (w *world) make(s spec) made {
 			foyer_residence_variante_2_travaux, foyer_residence_variante_2_nb_annees, foyer_residence_variante_2_nb_tranches,
 			attribution_residence_sociale_ordinaire, attribution_pension_de_famille, attribution_residence_accueil,
 			adresse, identification_bailleur, identification_bailleur_detail, cree_le, mis_a_jour_le)
-		VALUES (gen_random_uuid(), $1, $2, $3, '2065-06-30', 250000.5, $4, $5, 'Paul Martin', 'Directeur du patrimoine',
+		VALUES ($6, gen_random_uuid(), $1, $2, $3, '2065-06-30', 250000.5, $4, $5, 'Paul Martin', 'Directeur du patrimoine',
 			'2024-05-02', 'Le directeur du patrimoine, Paul Martin', 'Gestion Sud Foyers', 'Anne Roux', 'Présidente', '2023-11-20',
-			'La présidente, Anne Roux', 'Agrément préfectoral du 3 janvier 2023', 'Subvention PALULOS de 1998', '2025-01-15',
+			'La présidente, Anne Roux', 'Agrément préfectoral du 3 janvier 2023', 'Subvention PALULOS de 1998', '2025-01-15', '2025-02-03',
 			'Changement de gestionnaire', true, true, 'Accueil de jour',
 			'Logements adaptés', 'Sur dossier', 'Commission annuelle', 'CCAS de Marseille', 'Ateliers collectifs',
 			25, 'Contingent préfectoral géré par la DDETS', 'Commission d''admission', 'Blanchisserie, restauration',
 			'Animation, transport', 'Réfection des toitures', 10, 2, true, true, false,
 			'12 boulevard de la Méditerranée', true, 'Société anonyme d''HLM agréée', now(), now()) RETURNING id, uuid`,
-		m.Programme, m.Numero, s.statut, tf("Dossier complet"), nullable(s.type1and2)).Scan(&m.ID, &u); err != nil {
+		m.Programme, m.Numero, s.statut, tf("Dossier complet"), nullable(s.type1and2), parent).Scan(&m.ID, &u); err != nil {
 		w.t.Fatal(err)
+	}
+	for _, t := range s.types {
+		w.exec(`INSERT INTO conventions_avenanttype (nom) VALUES ($1) ON CONFLICT (nom) DO NOTHING`, t)
+		w.exec(`INSERT INTO conventions_convention_avenant_types (convention_id, avenanttype_id)
+			SELECT $1, id FROM conventions_avenanttype WHERE nom = $2`, m.ID, t)
+	}
+	if len(s.types) > 0 {
+		w.exec(`UPDATE conventions_convention SET date_denonciation = '2026-03-31', motif_denonciation = 'Vente des logements à un autre bailleur',
+			date_resiliation = '2026-04-30', motif_resiliation = 'Démolition du bâtiment B', champ_libre_avenant = $2
+			WHERE id = $1`, m.ID, "- Mise à jour du règlement intérieur\n- Nouvelle adresse du gestionnaire")
+	}
+	if s.replaces != 0 {
+		w.exec(`INSERT INTO conventions_convention_parents_2nd_vie (from_convention_id, to_convention_id) VALUES ($1, $2)`, m.ID, s.replaces)
 	}
 	m.UUID = u
 	for li, f := range s.financement {

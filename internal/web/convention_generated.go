@@ -26,6 +26,7 @@ func (s *server) generatedDocumentRoutes() {
 	s.handleFunc("GET /conventions/generate/{uuid}", view, c.generateDocx)
 	s.handleFunc("POST /conventions/generate/{uuid}", view, c.generateDocx)
 	s.handleFunc("POST /conventions/get_or_generate_cerfa/{uuid}", view, c.cerfa)
+	s.handleFunc("GET /conventions/fiche_caf/{uuid}", view, c.ficheCAF)
 }
 
 // generateDocx is the convention's .docx built now from the templates;
@@ -51,6 +52,13 @@ func (c *conventions) generateDocx(w http.ResponseWriter, r *http.Request) {
 func (c *conventions) cerfa(w http.ResponseWriter, r *http.Request) {
 	c.sendBuilt(w, r, func(ctx context.Context, id int64) (*document.Document, error) {
 		return document.Build(ctx, c.s.opts.DB, id, document.WithStorage(c.storage))
+	})
+}
+
+// ficheCAF is the fiche CAF of the convention (.docx).
+func (c *conventions) ficheCAF(w http.ResponseWriter, r *http.Request) {
+	c.sendBuilt(w, r, func(ctx context.Context, id int64) (*document.Document, error) {
+		return document.BuildFicheCAF(ctx, c.s.opts.DB, id, document.WithStorage(c.storage))
 	})
 }
 

@@ -25,6 +25,7 @@ func init() {
 		{"GET /conventions/generate/{uuid}", "303"},
 		{"POST /conventions/generate/{uuid}", "303"},
 		{"POST /conventions/get_or_generate_cerfa/{uuid}", "303"},
+		{"GET /conventions/fiche_caf/{uuid}", "303"},
 	} {
 		_, path, _ := strings.Cut(r.pattern, " ")
 		matrixRows = append(matrixRows, matrixRow{Pattern: r.pattern, Path: path, Want: permWant("view", r.in)})
@@ -149,7 +150,7 @@ func TestDisplayGeneratedDocument(t *testing.T) {
 	}
 }
 
-// The .docx downloads (projet, CERFA) are built from the
+// The .docx downloads (projet, CERFA, fiche CAF) are built from the
 // templates for the convention, named after it; outside the scope, 404.
 // The "à signer" page offers them with the preview.
 func TestGeneratedDownloads(t *testing.T) {
@@ -161,6 +162,7 @@ func TestGeneratedDownloads(t *testing.T) {
 		{"projet", http.MethodGet, "/conventions/generate/", "Paris - Les Tilleuls"},
 		{"projet sans filigrane", http.MethodPost, "/conventions/generate/", "Paris - Les Tilleuls"},
 		{"CERFA", http.MethodPost, "/conventions/get_or_generate_cerfa/", "Paris - Les Tilleuls"},
+		{"fiche CAF", http.MethodGet, "/conventions/fiche_caf/", "ficheCAF_Paris - Les Tilleuls"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			do := func(a *actor) (*http.Response, []byte) {
@@ -189,7 +191,7 @@ func TestGeneratedDownloads(t *testing.T) {
 		})
 	}
 	_, page := w.bailleur.get("/conventions/sent/" + c.UUID)
-	for _, want := range []string{`href="/conventions/preview/` + c.UUID + `"`, `href="/conventions/generate/` + c.UUID + `"`} {
+	for _, want := range []string{`href="/conventions/preview/` + c.UUID + `"`, `href="/conventions/generate/` + c.UUID + `"`, `href="/conventions/fiche_caf/` + c.UUID + `"`} {
 		if !strings.Contains(page, want) {
 			t.Errorf("page « à signer » sans %s", want)
 		}

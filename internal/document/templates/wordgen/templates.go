@@ -11,7 +11,14 @@ type Template struct {
 // §6.4), in file-name order.
 func Templates() []Template {
 	return []Template{
+		{"Avenant-template.docx", avenant(false, false)},
+		{"Avenant2ndeVie-Foyer-template.docx", avenant(true, true)},
+		{"Avenant2ndeVie-HLM-template.docx", avenant(false, true)},
+		{"FicheCAF-template.docx", ficheCAF},
+		{"Foyer-template.docx", foyerResidence(false)},
+		{"FoyerResidence-Avenant-template.docx", avenant(true, false)},
 		{"HLM-template.docx", ordinaire(hlm)},
+		{"Residence-template.docx", foyerResidence(true)},
 		{"SEM-template.docx", ordinaire(sem)},
 		{"Type1-template.docx", ordinaire(type1)},
 		{"Type2-template.docx", ordinaire(type2)},
