@@ -44,9 +44,9 @@ type TestFixturesResult struct {
 	// BailleurReused is the name of an existing bailleur holding the test
 	// SIREN under another SIRET: it serves as the test bailleur, unchanged.
 	BailleurReused string
-	UsersCreated                           []string // demo logins created
-	RolesCreated                           int
-	Created                                []Count // generated rows, by kind
+	UsersCreated   []string // demo logins created
+	RolesCreated   int
+	Created        []Count // generated rows, by kind
 	// AlreadyLoaded is true when the programmes of this seed were already
 	// in the database: nothing was generated.
 	AlreadyLoaded bool
