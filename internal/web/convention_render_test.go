@@ -43,7 +43,7 @@ func init() {
 					Cancel: true, Type1and2: &type1and2Form{Value: "Type1", Editable: true}},
 				AvenantTypes:   []avenantTypeToggle{{Nom: "duree", Label: "Durée et financement", Checked: true, Editable: true}, {Nom: "logements", Label: "Logements", Editable: true}},
 				ConfirmUncheck: "duree", ConfirmUncheckLabel: "Durée et financement"},
-			[]string{"Convention n° 13.D.25.0001", "Nom à corriger", "1 Commentaire(s) Ouvert(s) (Non-résolu(s))", `action="/comments/"`,
+			[]string{"Convention n° 13.D.25.0001", "Nom à corriger", "1 commentaire ouvert (non résolu)", `action="/comments/"`,
 				"Marquer comme résolu", `name="SubmitConvention"`, `value="13.D.26.0001"`, "Demander des corrections au bailleur",
 				"100 000,00 €", "Garage aérien", "Salle commune", `name="uncheck_avenant_type" value="duree"`, "Confirmer le retrait",
 				`action="/conventions/remove_from_avenant/`, "À instruire", `value="Type1" selected`}
