@@ -196,8 +196,8 @@ func TestUserScope(t *testing.T) {
 		{"superuser", everyone},
 		// Staff see every account but staff and superusers.
 		{"staff", slices.DeleteFunc(slices.Clone(everyone), func(n string) bool { return n == "staff" || n == "superuser" })},
-		// Every local persona with a role keeps an old role on B3: only
-		// roles on B1/B1F count for the bailleur.
+		// CERBERE personas keep an old role on B3: only roles on B1/B1F
+		// count for the bailleur.
 		{"bailleur", []string{"bailleur", "bailleur_cerbere", "bailleur_filtre"}},
 		{"bailleur_lecture", []string{"bailleur_lecture"}},
 		{"instructeur", []string{"instructeur"}},

@@ -107,8 +107,8 @@ func (c *conventions) feedback(w http.ResponseWriter, r *http.Request) {
 	if !fromInstructeur {
 		msg = "Le service instructeur a été notifié"
 	}
-	if res.From != res.To {
-		msg += " : statut « " + res.To.NeutralLabel() + " »"
+	if res.From != res.To && res.Convention != nil {
+		msg += " : statut « " + res.Convention.StatutLabel(convention.AudienceOf(sub)) + " »"
 	}
 	c.done(w, r, back, msg+".")
 }

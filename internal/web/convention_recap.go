@@ -190,8 +190,8 @@ func (c *conventions) buildRecap(r *http.Request, confirm string) (*recapView, e
 		return nil, err
 	}
 	for _, h := range hist {
-		v.History = append(v.History, historyRow{Date: fr.DateTime(h.CreeLe), From: h.StatutPrecedent.NeutralLabel(),
-			To: h.Statut.NeutralLabel(), User: orDash(h.UserName), Comment: h.Commentaire})
+		v.History = append(v.History, historyRow{Date: fr.DateTime(h.CreeLe), From: v.H.statutLabel(h.StatutPrecedent),
+			To: v.H.statutLabel(h.Statut), User: orDash(h.UserName), Comment: h.Commentaire})
 	}
 	if err := c.recapActions(ctx, k, v); err != nil {
 		return nil, err

@@ -63,3 +63,59 @@ func TestRecapShowsLabelsNotTechnicalNames(t *testing.T) {
 		t.Errorf("stationnements : libellé du type absent\n%s", stat)
 	}
 }
+
+// badges lists the texts of the statut badges of a page.
+var badgeText = regexp.MustCompile(`class="fr-badge[^"]*"[^>]*>([^<]*)<`)
+
+func badges(page string) []string {
+	var out []string
+	for _, m := range badgeText.FindAllStringSubmatch(page, -1) {
+		out = append(out, m[1])
+	}
+	return out
+}
+
+// TestOneStatutLabelPerAudience: the search list, the page header and the
+// avenant table name a statut alike for one reader: the bailleur reads
+// « En instruction » and « À corriger » everywhere, the instructeur « À
+// instruire » and « En correction »; a signed convention and its signed
+// avenant are « Finalisée » and « Finalisé », never « Valide ».
+func TestOneStatutLabelPerAudience(t *testing.T) {
+	w := newCWorld(t)
+	inst := w.add(cconv{statut: string(convention.Instruction), nom: "Résidence Instruite"})
+	corr := w.add(cconv{statut: string(convention.Correction), nom: "Résidence Corrigée"})
+	root := w.add(cconv{statut: string(convention.Signee), signed: true, nom: "Résidence Signée"})
+	w.add(cconv{statut: string(convention.Signee), signed: true, parent: root.ID, types: []string{"commentaires"}})
+	for _, tc := range []struct {
+		who                *actor
+		instruction, corr  string
+		wrongInst, wrongCo string
+	}{
+		{w.bailleur, "En instruction", "À corriger", "À instruire", "En correction"},
+		{w.instr, "À instruire", "En correction", "En instruction", "À corriger"},
+	} {
+		_, list := tc.who.get("/conventions/recherche")
+		got := strings.Join(badges(list), "|")
+		for _, want := range []string{tc.instruction, tc.corr, "Finalisée"} {
+			if !strings.Contains(got, want) {
+				t.Errorf("liste : %q absent des badges %s", want, got)
+			}
+		}
+		for _, wrong := range []string{tc.wrongInst, tc.wrongCo, "Valide"} {
+			if strings.Contains(got, wrong) {
+				t.Errorf("liste : %q dans les badges %s", wrong, got)
+			}
+		}
+		for _, c := range []struct{ uuid, want string }{{inst.UUID, tc.instruction}, {corr.UUID, tc.corr}} {
+			_, page := tc.who.get(recap(c.uuid))
+			if !strings.Contains(page, `id="statut-convention">`+c.want+`<`) {
+				t.Errorf("en-tête : %q absent", c.want)
+			}
+		}
+		_, page := tc.who.get(postActionURL(root.UUID))
+		got = strings.Join(badges(page), "|")
+		if !strings.Contains(got, "Finalisée") || !strings.Contains(got, "Finalisé|") && !strings.HasSuffix(got, "Finalisé") || strings.Contains(got, "Valide") {
+			t.Errorf("convention signée et son avenant : badges %s", got)
+		}
+	}
+}

@@ -102,7 +102,7 @@ func (c *conventions) search(w http.ResponseWriter, r *http.Request) {
 	base := f.Values()
 
 	for _, st := range convention.Statuts {
-		v.Statuts = append(v.Statuts, option{string(st), st.NeutralLabel(), slices.Contains(f.Statuts, string(st))})
+		v.Statuts = append(v.Statuts, option{string(st), st.Label(convention.AudienceOf(sub), "e"), slices.Contains(f.Statuts, string(st))})
 	}
 	for _, ch := range search.Financements {
 		v.Financements = append(v.Financements, option{ch.Code, ch.Label, ch.Code == f.Financement})
@@ -132,7 +132,7 @@ func (c *conventions) search(w http.ResponseWriter, r *http.Request) {
 	for _, row := range res.Rows {
 		sr := searchRow{
 			URL: conventionURL(row.Statut, row.UUID), Numero: row.Numero, IsAvenant: row.IsAvenant,
-			Statut: row.Statut.NeutralLabel(), BadgeClass: row.Statut.BadgeClass(),
+			Statut: row.Statut.Label(convention.AudienceOf(sub), convention.Accord(rowKind(row.IsAvenant))), BadgeClass: row.Statut.BadgeClass(),
 			Operation: row.ProgrammeNom, NumOp: row.NumeroOperation, Bailleur: row.BailleurNom,
 			Commune: strings.TrimSpace(row.CodePostal + " " + row.Ville), Logements: fr.Int(row.NbLogements),
 		}
