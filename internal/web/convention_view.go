@@ -40,7 +40,9 @@ type conventionHeader struct {
 }
 
 // statutLabel names statut st of this convention for the page's reader.
-func (h conventionHeader) statutLabel(st convention.Statut) string { return st.Label(h.Audience, h.accord) }
+func (h conventionHeader) statutLabel(st convention.Statut) string {
+	return st.Label(h.Audience, h.accord)
+}
 
 // rowKind is the wording of a list row that only knows whether it is an
 // avenant.
