@@ -44,6 +44,14 @@ for c in $icon_categories; do
 	cp -R "$dsfr/icons/$c" "$out/dsfr/icons/$c"
 done
 
+# The icons the DSFR stylesheet itself draws (badges, links, accordions,
+# the « À signer » badge's weather/flashlight-fill...), whatever their
+# category.
+grep -o 'url(icons/[^)]*)' "$dsfr/dsfr.min.css" | sed 's/^url(//; s/)$//' | sort -u | while read -r f; do
+	mkdir -p "$out/dsfr/$(dirname "$f")"
+	cp "$dsfr/$f" "$out/dsfr/$f"
+done
+
 # Pictograms and the background motif of the error pages.
 cp -R "$dsfr/artwork/pictograms/." "$out/dsfr/artwork/pictograms/"
 cp "$dsfr/artwork/background/ovoid.svg" "$out/dsfr/artwork/background/"

@@ -31,9 +31,11 @@ const (
 	FlashPublished            = "le document de publication a été ajouté sur Apilos"
 )
 
-// FlashSigned is the success message of the signature date step.
-func FlashSigned(d time.Time) string {
-	return "Convention signée avec succès le " + d.Format("02/01/2006")
+// FlashSigned is the success message of the signature date step, in the
+// words of the row: « Convention signée… », « Avenant signé… ».
+func FlashSigned(c *Convention, d time.Time) string {
+	kind := c.Kind()
+	return strings.ToUpper(kind[:1]) + kind[1:] + " signé" + Accord(kind) + " avec succès le " + d.Format("02/01/2006")
 }
 
 // ContentCheck lists, in French, what the content of a convention lacks
@@ -211,7 +213,7 @@ func Sign(ctx context.Context, tx pgx.Tx, s *access.Subject, id uuid.UUID, date 
 	if err := setStatut(ctx, tx, c, r.To, s.UserID, ""); err != nil {
 		return nil, err
 	}
-	return finish(ctx, tx, c, c.Statut, nil, FlashSigned(date))
+	return finish(ctx, tx, c, c.Statut, nil, FlashSigned(c, date))
 }
 
 // RecordSignatureDate is the date step after a deposit: Sign for an
@@ -245,7 +247,7 @@ func SetSignatureDate(ctx context.Context, tx pgx.Tx, s *access.Subject, id uuid
 		c.ID, dateOnly(date)); err != nil {
 		return nil, fmt.Errorf("date de signature : %w", err)
 	}
-	return finish(ctx, tx, c, c.Statut, nil, FlashSigned(date))
+	return finish(ctx, tx, c, c.Statut, nil, FlashSigned(c, date))
 }
 
 // SendToPublication is T7 (instructeur): SIGNEE → PUBLICATION_EN_COURS,

@@ -170,7 +170,11 @@ func (c *conventions) buildRecap(r *http.Request, confirm string) (*recapView, e
 	}
 	switch {
 	case conv.Statut == convention.Projet:
-		v.Banner = "Le document de convention n'est pas encore soumis à l'instruction : le bailleur peut encore le modifier."
+		// Promise a change only to who may make it now.
+		v.Banner = "Le document n'est pas encore soumis à l'instruction."
+		if k.Editable() {
+			v.Banner += " Vous pouvez encore le modifier."
+		}
 	case conv.Statut.IsCompleted() && conv.TeleversementSigneeLe != nil:
 		v.Banner = fmt.Sprintf("%s %s signé%s le %s.", strings.ToUpper(conv.Kind()[:1])+conv.Kind()[1:],
 			numeroOr(conv.Numero, ""), accordOf(conv), fr.DateLong(*conv.TeleversementSigneeLe))
@@ -196,7 +200,8 @@ func (c *conventions) buildRecap(r *http.Request, confirm string) (*recapView, e
 	if err := c.recapActions(ctx, k, v); err != nil {
 		return nil, err
 	}
-	if conv.IsAvenant() {
+	// A dénonciation or a résiliation has its one fixed type: no toggles.
+	if conv.Kind() == "avenant" {
 		if err := c.avenantToggles(ctx, k, v); err != nil {
 			return nil, err
 		}
@@ -207,12 +212,7 @@ func (c *conventions) buildRecap(r *http.Request, confirm string) (*recapView, e
 	return v, nil
 }
 
-func accordOf(c *convention.Convention) string {
-	if c.Kind() == "avenant" {
-		return ""
-	}
-	return "e"
-}
+func accordOf(c *convention.Convention) string { return convention.Accord(c.Kind()) }
 
 // recapActions shows the action blocks the capability allows, and why a
 // shown but blocked action is not possible yet.

@@ -119,3 +119,42 @@ func TestOneStatutLabelPerAudience(t *testing.T) {
 		}
 	}
 }
+
+// TestTextsPromiseOnlyWhatCanHappen: the projet banner offers a change
+// only to who may make it; signing an avenant says « Avenant signé »; a
+// résiliation's récapitulatif has no avenant types and cancels « la
+// résiliation »; a résiliée convention's overview has no empty
+// « Actions » heading.
+func TestTextsPromiseOnlyWhatCanHappen(t *testing.T) {
+	w := newCWorld(t)
+	projet := w.add(cconv{})
+	if _, page := w.bailleur.get(recap(projet.UUID)); !strings.Contains(page, "Vous pouvez encore le modifier.") {
+		t.Error("bailleur en projet : la modification n'est pas proposée")
+	}
+	if _, page := w.lecteur.get(recap(projet.UUID)); strings.Contains(page, "modifier.") || !strings.Contains(page, "pas encore soumis") {
+		t.Error("lecture seule en projet : le bandeau promet une modification impossible")
+	}
+
+	root := w.add(cconv{statut: string(convention.Signee), signed: true, numero: "75.D.26.0002"})
+	av := w.add(cconv{statut: string(convention.ASigner), signed: true, parent: root.ID, types: []string{"duree"}})
+	page := w.bailleur.follow(w.bailleur.post("/conventions/upload_signed/date/"+av.UUID, url.Values{"televersement_convention_signee_le": {"2026-03-15"}}))
+	if !strings.Contains(page, "Avenant signé avec succès le 15/03/2026") || strings.Contains(page, "Convention signée") {
+		t.Error("signature d'un avenant : message faux")
+	}
+
+	resil := w.add(cconv{statut: string(convention.Projet), parent: root.ID, types: []string{"resiliation"}})
+	_, page = w.bailleur.get(recap(resil.UUID))
+	if strings.Contains(page, "Types d'avenant") || strings.Contains(page, "Annuler l'avenant") {
+		t.Error("récapitulatif d'une résiliation : types d'avenant ou « Annuler l'avenant »")
+	}
+	if strings.Contains(page, `id="bouton-annuler"`) && !strings.Contains(page, "Annuler la résiliation") {
+		t.Error("récapitulatif d'une résiliation : « Annuler la résiliation » attendu")
+	}
+
+	ended := w.add(cconv{statut: string(convention.Resiliee), signed: true, numero: "75.D.26.0003"})
+	for _, who := range []*actor{w.bailleur, w.instr} {
+		if _, page := who.get(postActionURL(ended.UUID)); strings.Contains(page, `<h2 class="fr-h4">Actions</h2>`) {
+			t.Error("convention résiliée : titre « Actions » sans action")
+		}
+	}
+}
