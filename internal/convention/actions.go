@@ -12,6 +12,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/MTES-MCT/apilos-go/internal/access"
+	"github.com/MTES-MCT/apilos-go/internal/fr"
 	"github.com/MTES-MCT/apilos-go/internal/notify"
 )
 
@@ -148,6 +149,16 @@ func feedback(ctx context.Context, tx pgx.Tx, s *access.Subject, id uuid.UUID, f
 // stepper).
 type Validation struct {
 	Numero string
+	// ConfirmOpenComments: the instructeur saw the open comments and
+	// validates anyway.
+	ConfirmOpenComments bool
+}
+
+// MsgConfirmOpenComments asks to confirm a validation while n comments
+// are still open.
+func MsgConfirmOpenComments(n int) string {
+	return fmt.Sprintf("%s encore %s : confirmez-vous la validation ?",
+		fr.Count(n, "commentaire", "commentaires"), fr.Plural(n, "ouvert", "ouverts"))
 }
 
 // Validate is T4 (instructeur with validate_convention): → A_SIGNER. The
@@ -166,6 +177,16 @@ func Validate(ctx context.Context, tx pgx.Tx, s *access.Subject, id uuid.UUID, v
 	}
 	if err := CheckNumero(ctx, tx, c, numero); err != nil {
 		return nil, err
+	}
+	// As the reference: open comments are listed for confirmation first.
+	if !v.ConfirmOpenComments {
+		var open int
+		if err := tx.QueryRow(ctx, `SELECT count(*) FROM comments_comment WHERE convention_id = $1 AND statut = 'OUVERT'`, c.ID).Scan(&open); err != nil {
+			return nil, fmt.Errorf("lecture des commentaires ouverts : %w", err)
+		}
+		if open > 0 {
+			return nil, refuse(ReasonConfirm, MsgConfirmOpenComments(open))
+		}
 	}
 	if _, err := tx.Exec(ctx, `UPDATE conventions_convention
 		SET numero = $2, numero_pour_recherche = $3, valide_le = COALESCE(valide_le, $4)

@@ -124,11 +124,16 @@ func (c *conventions) validate(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "formulaire illisible", http.StatusBadRequest)
 		return
 	}
+	in := convention.Validation{Numero: r.PostForm.Get("convention_numero"), ConfirmOpenComments: formBool(r.PostForm.Get("confirmer_commentaires_ouverts"))}
 	var res *convention.Result
 	err := c.tx(ctx, func(tx pgx.Tx) (err error) {
-		res, err = convention.Validate(ctx, tx, sub, id, convention.Validation{Numero: r.PostForm.Get("convention_numero")})
+		res, err = convention.Validate(ctx, tx, sub, id, in)
 		return
 	})
+	if ref, ok := convention.AsRefusal(err); ok && ref.Reason == convention.ReasonConfirm {
+		c.confirmValidation(w, r, in.Numero, ref.Message)
+		return
+	}
 	if !c.outcome(w, r, err, back) {
 		return
 	}
