@@ -34,6 +34,10 @@ func (a *Args) Add(v any) string {
 // Values returns the arguments, in placeholder order.
 func (a *Args) Values() []any { return a.vals }
 
+// Clone returns a copy that numbers on from a: a second query may extend
+// the conditions built so far without changing the first one's arguments.
+func (a *Args) Clone() Args { return Args{vals: slices.Clone(a.vals)} }
+
 // Len is the number of arguments added so far.
 func (a *Args) Len() int { return len(a.vals) }
 

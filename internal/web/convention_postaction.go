@@ -59,6 +59,10 @@ func (c *conventions) postAction(w http.ResponseWriter, r *http.Request) {
 	conv := k.Convention
 	id := conv.UUID.String()
 	v := postActionView{Page: c.s.page(r, "Vue d'ensemble"), Flashes: c.s.popFlashes(ctx), H: header(conv, sub)}
+	if err := c.withOperationLink(ctx, conv, sub, &v.H); err != nil {
+		c.s.serverError(w, r, err)
+		return
+	}
 	v.Title = v.H.Title + " — vue d'ensemble"
 	if conv.NomFichierSigne != "" {
 		v.SignedURL, v.SignedName = "/conventions/display_pdf/"+id, conv.NomFichierSigne

@@ -160,6 +160,9 @@ func (c *conventions) buildRecap(r *http.Request, confirm string) (*recapView, e
 	q := c.s.opts.DB
 	id := conv.UUID.String()
 	v := &recapView{Page: c.s.page(r, "Récapitulatif"), Flashes: c.s.popFlashes(ctx), H: header(conv, sub)}
+	if err := c.withOperationLink(ctx, conv, sub, &v.H); err != nil {
+		return nil, err
+	}
 	v.Title = v.H.Title + " — récapitulatif"
 	ix, err := newCommentIndex(ctx, q, k, recapURL(id))
 	if err != nil {

@@ -33,10 +33,26 @@ type conventionHeader struct {
 	ParentURL   string // the convention of an avenant
 	IsAvenant   bool
 	IsCompleted bool
+	// OperationURL links the operation page when it shows the user
+	// something (set by withOperationLink).
+	OperationURL string
 	// Audience is whose statut labels the page shows; accord the
 	// agreement of this row's labels.
 	Audience convention.Audience
 	accord   string
+}
+
+// withOperationLink sets OperationURL when the operation page of the
+// convention shows the user something.
+func (c *conventions) withOperationLink(ctx context.Context, conv *convention.Convention, sub *access.Subject, h *conventionHeader) error {
+	ok, err := convention.OperationVisible(ctx, c.s.opts.DB, sub, conv.NumeroOperation)
+	if err != nil {
+		return err
+	}
+	if ok {
+		h.OperationURL = convention.OperationURL(conv.NumeroOperation)
+	}
+	return nil
 }
 
 // statutLabel names statut st of this convention for the page's reader.

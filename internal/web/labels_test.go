@@ -158,3 +158,34 @@ func TestTextsPromiseOnlyWhatCanHappen(t *testing.T) {
 		}
 	}
 }
+
+// TestOperationPageLinked: the search results and the récapitulatif link
+// the operation page when it shows the user something, and the link
+// opens it; a convention whose programme has no operation number gets no
+// link.
+func TestOperationPageLinked(t *testing.T) {
+	w := newCWorld(t)
+	c := w.add(cconv{statut: string(convention.Instruction), numOp: "2026-75-00777", nom: "Résidence Liée"})
+	bare := w.add(cconv{statut: string(convention.Instruction), nom: "Résidence Sans Numéro"})
+	w.exec(`UPDATE programmes_programme SET numero_operation = '', numero_operation_pour_recherche = '' WHERE id = $1`, bare.Prog)
+	link := `href="/operations/2026-75-00777"`
+	for _, who := range []*actor{w.instr, w.bailleur} {
+		_, list := who.get("/conventions/recherche")
+		if !strings.Contains(list, link) {
+			t.Error("recherche : lien vers la page de l'opération absent")
+		}
+		if strings.Count(list, `href="/operations/`) != 1 {
+			t.Errorf("recherche : %d liens d'opération, attendu 1", strings.Count(list, `href="/operations/`))
+		}
+		_, page := who.get(recap(c.UUID))
+		if !strings.Contains(page, `<a href="/operations/2026-75-00777" id="lien-operation">`) {
+			t.Error("récapitulatif : lien vers la page de l'opération absent")
+		}
+		if _, page := who.get(recap(bare.UUID)); strings.Contains(page, `id="lien-operation"`) {
+			t.Error("récapitulatif sans numéro d'opération : lien affiché")
+		}
+		if code, op := who.get("/operations/2026-75-00777"); code != 200 || !strings.Contains(op, "Résidence Liée") {
+			t.Errorf("page de l'opération : %d", code)
+		}
+	}
+}

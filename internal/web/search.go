@@ -54,17 +54,20 @@ type pageLink struct {
 }
 
 type searchRow struct {
-	URL         string
-	Numero      string
-	IsAvenant   bool
-	Statut      string
-	BadgeClass  string
-	Operation   string
-	NumOp       string
-	Bailleur    string
-	Commune     string
-	Financement string
-	Logements   string
+	URL        string
+	Numero     string
+	IsAvenant  bool
+	Statut     string
+	BadgeClass string
+	Operation  string
+	NumOp      string
+	// OperationURL links the operation page when it shows the user
+	// something ("" otherwise).
+	OperationURL string
+	Bailleur     string
+	Commune      string
+	Financement  string
+	Logements    string
 }
 
 var sortChoices = []option{
@@ -135,6 +138,9 @@ func (c *conventions) search(w http.ResponseWriter, r *http.Request) {
 			Statut: row.Statut.Label(convention.AudienceOf(sub), convention.Accord(rowKind(row.IsAvenant))), BadgeClass: row.Statut.BadgeClass(),
 			Operation: row.ProgrammeNom, NumOp: row.NumeroOperation, Bailleur: row.BailleurNom,
 			Commune: strings.TrimSpace(row.CodePostal + " " + row.Ville), Logements: fr.Int(row.NbLogements),
+		}
+		if row.OperationVisible {
+			sr.OperationURL = convention.OperationURL(row.NumeroOperation)
 		}
 		var fins []string
 		for _, code := range row.Financements {
