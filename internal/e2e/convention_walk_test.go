@@ -84,6 +84,7 @@ func TestBrowserConventionWalk(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	watchAccessibility(t, p, app.URL)
 	recap := app.URL + "/conventions/recapitulatif/" + conv
 	statut := func() string { return q(`SELECT statut FROM conventions_convention WHERE uuid = $1::uuid`, conv) }
 	click := func(sel string) { t.Helper(); must(t, p.AndWaitLoad(ctx, func() error { return p.Click(ctx, sel) })) }
