@@ -51,7 +51,8 @@ func newLogger(cfg config.Config) *slog.Logger {
 // antivirus the configuration describes, with the given mailer (nil:
 // e-mails written to the log).
 func workerDeps(ctx context.Context, cfg config.Config, pool *pgxpool.Pool, log *slog.Logger, mailer mail.Mailer) (jobs.Deps, error) {
-	d := jobs.Deps{Pool: pool, RedisURL: cfg.RedisURL, Logger: log, Mailer: mailer, SiteURL: cfg.SiteURL}
+	d := jobs.Deps{Pool: pool, RedisURL: cfg.RedisURL, Logger: log, Mailer: mailer, SiteURL: cfg.SiteURL,
+		Converter: cfg.PDFConverter()}
 	st, err := storage.New(ctx, cfg.StorageConfig())
 	if err != nil {
 		return d, err

@@ -6,10 +6,12 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/caarlos0/env/v11"
 
 	"github.com/MTES-MCT/apilos-go/internal/clamav"
+	"github.com/MTES-MCT/apilos-go/internal/document"
 	"github.com/MTES-MCT/apilos-go/internal/storage"
 )
 
@@ -87,6 +89,22 @@ type Config struct {
 	// (tcp://host:3310 or unix:///run/clamav/clamd.ctl); empty: files are
 	// recorded as not scanned.
 	ClamdAddress string `env:"CLAMD_ADDRESS"`
+
+	// LibreOfficeExec is the soffice binary converting the generated
+	// documents to PDF in the worker; "soffice" on PATH when empty.
+	LibreOfficeExec string `env:"LIBREOFFICE_EXEC"`
+	// LibreOfficeTimeoutText is LIBREOFFICE_TIMEOUT as written (90s, 3m),
+	// read into LibreOfficeTimeout by Load.
+	LibreOfficeTimeoutText string `env:"LIBREOFFICE_TIMEOUT" envDefault:"3m"`
+	// LibreOfficeTimeout bounds one conversion; past it the conversion is
+	// killed and the task retried.
+	LibreOfficeTimeout time.Duration
+}
+
+// PDFConverter is the LibreOffice converter of LIBREOFFICE_EXEC and
+// LIBREOFFICE_TIMEOUT.
+func (c Config) PDFConverter() *document.LibreOffice {
+	return &document.LibreOffice{Exec: c.LibreOfficeExec, Timeout: c.LibreOfficeTimeout}
 }
 
 // StorageConfig is the file storage this configuration selects.
@@ -134,6 +152,10 @@ func Load() (Config, error) {
 	}
 	if _, err := c.Antivirus(); err != nil {
 		return c, err
+	}
+	var err error
+	if c.LibreOfficeTimeout, err = time.ParseDuration(c.LibreOfficeTimeoutText); err != nil || c.LibreOfficeTimeout <= 0 {
+		return c, fmt.Errorf("LIBREOFFICE_TIMEOUT : durée %q invalide, donnez une durée positive avec son unité (ex. 90s, 3m)", c.LibreOfficeTimeoutText)
 	}
 	if c.IsProduction() {
 		var missing []string

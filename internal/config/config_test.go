@@ -3,6 +3,7 @@ package config
 import (
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestIsProduction(t *testing.T) {
@@ -35,6 +36,16 @@ func TestLoad(t *testing.T) {
 		{"production without secret", map[string]string{"ENVIRONMENT": "production", "DATABASE_URL": "postgres://x", "REDIS_URL": "redis://x"}, "SECRET_KEY", nil},
 		{"production without database", map[string]string{"ENVIRONMENT": "siap-production", "SECRET_KEY": "s", "REDIS_URL": "redis://x"}, "DATABASE_URL", nil},
 		{"production complete", map[string]string{"ENVIRONMENT": "production", "SECRET_KEY": "s", "SCALINGO_POSTGRESQL_URL": "postgres://x", "SCALINGO_REDIS_URL": "redis://x"}, "", nil},
+		{"libreoffice defaults", nil, "", func(c Config) bool {
+			lo := c.PDFConverter()
+			return lo.Exec == "" && lo.Timeout == 3*time.Minute
+		}},
+		{"libreoffice settings", map[string]string{"LIBREOFFICE_EXEC": "/app/.apt/usr/lib/libreoffice/program/soffice", "LIBREOFFICE_TIMEOUT": "90s"}, "", func(c Config) bool {
+			lo := c.PDFConverter()
+			return lo.Exec == "/app/.apt/usr/lib/libreoffice/program/soffice" && lo.Timeout == 90*time.Second
+		}},
+		{"libreoffice timeout not a duration", map[string]string{"LIBREOFFICE_TIMEOUT": "trois minutes"}, "LIBREOFFICE_TIMEOUT", nil},
+		{"libreoffice timeout zero", map[string]string{"LIBREOFFICE_TIMEOUT": "0s"}, "LIBREOFFICE_TIMEOUT", nil},
 		{"clamd address", map[string]string{"CLAMD_ADDRESS": "tcp://clamav:3310"}, "", func(c Config) bool {
 			av, err := c.Antivirus()
 			return err == nil && av.String() == "tcp://clamav:3310"
@@ -45,7 +56,7 @@ func TestLoad(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			for _, k := range []string{"ENVIRONMENT", "PORT", "DATABASE_URL", "SCALINGO_POSTGRESQL_URL", "REDIS_URL", "SCALINGO_REDIS_URL", "SECRET_KEY", "CLAMD_ADDRESS"} {
+			for _, k := range []string{"ENVIRONMENT", "PORT", "DATABASE_URL", "SCALINGO_POSTGRESQL_URL", "REDIS_URL", "SCALINGO_REDIS_URL", "SECRET_KEY", "CLAMD_ADDRESS", "LIBREOFFICE_EXEC", "LIBREOFFICE_TIMEOUT"} {
 				t.Setenv(k, tt.env[k])
 			}
 			c, err := Load()

@@ -5,6 +5,7 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/MTES-MCT/apilos-go/internal/document"
 	"github.com/MTES-MCT/apilos-go/internal/mail"
 	"github.com/MTES-MCT/apilos-go/internal/storage"
 	"github.com/MTES-MCT/apilos-go/internal/upload"
@@ -27,6 +28,11 @@ type Deps struct {
 	// Scanner is the antivirus (clamd, CLAMD_ADDRESS); nil: files are
 	// recorded as not scanned.
 	Scanner upload.Scanner
+	// Converter turns the generated documents into PDF (LibreOffice,
+	// LIBREOFFICE_EXEC).
+	Converter document.Converter
+	// Build builds the .docx of a convention from the templates.
+	Build document.BuildFunc
 }
 
 // register is the one place where the worker's tasks and schedule are
@@ -37,6 +43,7 @@ func register(r *Registry, d Deps) {
 	r.Handle(ClearExpiredSessions, clearExpiredSessions(d))
 	r.Handle(SendNotification, sendNotification(d))
 	r.Handle(ScanUpload, scanUpload(d))
+	r.Handle(GenerateDocument, generateDocument(d))
 	// Every night, when nobody works: the web process no longer needs them.
 	r.Schedule("0 3 * * *", ClearExpiredSessions, nil)
 }

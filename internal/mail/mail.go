@@ -31,6 +31,15 @@ type Message struct {
 	Subject string
 	Text    string
 	HTML    string
+	// Attachments are sent as files joined to the message.
+	Attachments []Attachment
+}
+
+// Attachment is a file joined to a message.
+type Attachment struct {
+	Name        string // file name shown to the recipient
+	ContentType string // e.g. application/pdf
+	Data        []byte
 }
 
 // Mailer sends messages. Implementations must be safe for concurrent use.
@@ -64,6 +73,11 @@ func (m Message) Validate() error {
 	}
 	if strings.TrimSpace(m.Text) == "" {
 		return errors.New("e-mail : le texte du message est obligatoire")
+	}
+	for _, a := range m.Attachments {
+		if strings.TrimSpace(a.Name) == "" || strings.ContainsAny(a.Name, "\r\n/") {
+			return fmt.Errorf("e-mail : nom de pièce jointe %q invalide", a.Name)
+		}
 	}
 	return nil
 }
@@ -110,8 +124,12 @@ func (c *Console) Send(ctx context.Context, m Message) error {
 	if err := m.Validate(); err != nil {
 		return err
 	}
+	var names []string
+	for _, a := range m.Attachments {
+		names = append(names, a.Name)
+	}
 	c.Log.InfoContext(ctx, "e-mail (console, non envoyé)",
-		"from", m.From, "to", m.To, "cc", m.Cc, "subject", m.Subject, "text", m.Text)
+		"from", m.From, "to", m.To, "cc", m.Cc, "subject", m.Subject, "text", m.Text, "pieces_jointes", names)
 	return nil
 }
 
@@ -133,6 +151,7 @@ func (mm *Memory) Send(_ context.Context, m Message) error {
 	}
 	m.To = append([]string(nil), m.To...)
 	m.Cc = append([]string(nil), m.Cc...)
+	m.Attachments = append([]Attachment(nil), m.Attachments...)
 	mm.mu.Lock()
 	defer mm.mu.Unlock()
 	mm.sent = append(mm.sent, m)

@@ -2,8 +2,14 @@ package mail
 
 import (
 	"bufio"
+	"bytes"
 	"context"
+	"encoding/base64"
+	"io"
+	"mime"
+	"mime/multipart"
 	"net"
+	netmail "net/mail"
 	"strconv"
 	"strings"
 	"sync"
@@ -174,5 +180,71 @@ func TestSMTPConfig(t *testing.T) {
 	// Invalid messages never reach the network.
 	if err := s.Send(context.Background(), Message{Subject: "x", Text: "y"}); err == nil {
 		t.Error("message sans destinataire accepté")
+	}
+}
+
+// A joined PDF travels as a MIME part named after the file, its bytes in
+// base64, and comes back intact.
+func TestSMTPSendAttachment(t *testing.T) {
+	srv := startFakeSMTP(t)
+	s, err := NewSMTP(SMTPConfig{Host: "127.0.0.1", Port: srv.port()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pdf := []byte("%PDF-1.4\n" + strings.Repeat("convention validée ", 200) + "\n%%EOF")
+	m := Message{To: []string{"bailleur@example.org"}, Subject: "APiLos – Convention validée", Text: "Bonjour,\n\nLe document est joint.",
+		Attachments: []Attachment{{Name: "convention_75-2024-0042.pdf", ContentType: "application/pdf", Data: pdf}}}
+	if err := s.Send(context.Background(), m); err != nil {
+		t.Fatal(err)
+	}
+	got := srv.mails()
+	if len(got) != 1 {
+		t.Fatalf("%d messages reçus", len(got))
+	}
+	msg, err := netmail.ReadMessage(strings.NewReader(got[0].data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, params, err := mime.ParseMediaType(msg.Header.Get("Content-Type"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	mr := multipart.NewReader(msg.Body, params["boundary"])
+	var found bool
+	for {
+		p, err := mr.NextPart()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.FileName() != "convention_75-2024-0042.pdf" {
+			continue
+		}
+		found = true
+		if ct := p.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/pdf") {
+			t.Errorf("type %q", ct)
+		}
+		b, err := io.ReadAll(base64.NewDecoder(base64.StdEncoding, p))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(b, pdf) {
+			t.Error("le PDF reçu diffère du PDF envoyé")
+		}
+	}
+	if !found {
+		t.Fatalf("pièce jointe absente :\n%s", got[0].data)
+	}
+}
+
+// Attachment names cannot be empty or carry line breaks or folders.
+func TestAttachmentNameChecked(t *testing.T) {
+	for _, name := range []string{"", "a\r\nBcc: x@y.z", "../convention.pdf"} {
+		m := Message{To: []string{"a@example.org"}, Subject: "s", Text: "t", Attachments: []Attachment{{Name: name, Data: []byte("x")}}}
+		if err := m.Validate(); err == nil {
+			t.Errorf("nom %q accepté", name)
+		}
 	}
 }

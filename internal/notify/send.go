@@ -17,6 +17,9 @@ type Sender struct {
 	Mailer  mail.Mailer
 	SiteURL string
 	Logger  *slog.Logger
+	// Attach returns the files joined to the e-mails of an event (the
+	// PDF of a validated convention); nil: none.
+	Attach func(ctx context.Context, ev Event) ([]mail.Attachment, error)
 }
 
 // SendResult counts what one event did.
@@ -47,7 +50,14 @@ func (s *Sender) Send(ctx context.Context, ev Event) (SendResult, error) {
 	if err != nil {
 		return res, err
 	}
+	var files []mail.Attachment
+	if s.Attach != nil && len(msgs) > 0 {
+		if files, err = s.Attach(ctx, ev); err != nil {
+			return res, err
+		}
+	}
 	for _, m := range msgs {
+		m.Message.Attachments = files
 		var done bool
 		if err := s.Pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM notify_sent WHERE event_id = $1 AND message_key = $2)`,
 			ev.ID, m.Key).Scan(&done); err != nil {

@@ -333,3 +333,16 @@ func contains(list []string, s string) bool {
 	}
 	return false
 }
+
+// SousNaturesBailleur is the sous-nature of a bailleur (data-model §3),
+// codes spelled as stored, typos included.
+var SousNaturesBailleur = List{
+	{"ASSOCIATIONS", "Associations"}, {"ANAH", "ANAH"}, {"COMMERCIALES", "entreprises commerciales"},
+	{"COMMUNE", "Commune"}, {"COOPERATIVE_HLM_SCIC", "Sté coopérative HLM /SCIC"}, {"CROUS", "CROUS"},
+	{"DEPARTEMENT", "Département"}, {"DRE_DDE_CETE_AC_PREF", "DRE,DDE,CETE,AC,Préfect."}, {"EPCI", "EPCI"},
+	{"ETC_PUBLIQUE_LOCAL", "Ets public local"}, {"ETS_HOSTIPATIERS_PRIVES", "Ets hospitaliers privés"},
+	{"FONDATION", "Fondation"}, {"FONDATION_HLM", "Fondation HLM"}, {"FRONCIERE_LOGEMENT", "Foncière Logement"},
+	{"GIP", "GIP"}, {"MUTUELLE", "Mutuelle"}, {"NONRENSEIGNE", "Non renseigné"},
+	{"OFFICE_PUBLIC_HLM", "Office public HLM (OPH)"}, {"PACT_ARIM", "Pact-Arim"}, {"PARTICULIERS", "Particuliers"},
+	{"SA_HLM_ESH", "SA HLM / ESH"}, {"SACI_CAP", "SACI CAP"}, {"SEM_EPL", "SEM / EPL"}, {"UES", "UES"},
+}

@@ -112,6 +112,9 @@ var Fields = []Field{
 	{ObjConvention, "champ_libre_avenant", "Champ libre de l'avenant", ""},
 	// Convention: récapitulatif (Type I / Type II, numbers).
 	{ObjConvention, "numero", "Numéro de convention", ""},
+	// Convention: ajout simplifié of a convention signed outside APiLos.
+	{ObjConvention, "annee_signature", "Année de signature", "Année de signature de la convention"},
+	{ObjConvention, "nom_fichier_signe", "Convention signée (PDF)", "Document de la convention signée"},
 	{ObjConvention, "type1and2", "Type de convention", "Sélection du type I ou II de la convention"},
 	{ObjConvention, "type2_lgts_concernes_option1", "Option 1", "Option 1 des conventions de type II"},
 	{ObjConvention, "type2_lgts_concernes_option2", "Option 2", "Option 2 des conventions de type II"},

@@ -9,6 +9,7 @@ import (
 
 	"github.com/MTES-MCT/apilos-go/internal/access"
 	"github.com/MTES-MCT/apilos-go/internal/convention"
+	"github.com/MTES-MCT/apilos-go/internal/document"
 	"github.com/MTES-MCT/apilos-go/internal/programme"
 )
 
@@ -126,9 +127,13 @@ func (c *conventions) validate(w http.ResponseWriter, r *http.Request) {
 	}
 	in := convention.Validation{Numero: r.PostForm.Get("convention_numero"), ConfirmOpenComments: formBool(r.PostForm.Get("confirmer_commentaires_ouverts"))}
 	var res *convention.Result
+	var after document.AfterValidation
 	err := c.tx(ctx, func(tx pgx.Tx) (err error) {
-		res, err = convention.Validate(ctx, tx, sub, id, in)
-		return
+		if res, err = convention.Validate(ctx, tx, sub, id, in); err != nil {
+			return err
+		}
+		after, err = document.RequestAfterValidation(ctx, tx, res.Convention.ID, res.Events)
+		return err
 	})
 	if ref, ok := convention.AsRefusal(err); ok && ref.Reason == convention.ReasonConfirm {
 		c.confirmValidation(w, r, in.Numero, ref.Message)
@@ -137,7 +142,8 @@ func (c *conventions) validate(w http.ResponseWriter, r *http.Request) {
 	if !c.outcome(w, r, err, back) {
 		return
 	}
-	c.enqueue(r, res.Events)
+	c.enqueue(r, after.Others)
+	c.enqueueDocument(r, *after.Task, after.Then)
 	c.done(w, r, sentURL(cr.UUID), capitalFirst(kindArticle(res.Convention))+" n° "+res.Convention.Numero+
 		" a été validé"+accordOf(res.Convention)+" : le document va être envoyé au bailleur pour signature.")
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/MTES-MCT/apilos-go/internal/access"
 	"github.com/MTES-MCT/apilos-go/internal/convention"
+	"github.com/MTES-MCT/apilos-go/internal/document"
 	"github.com/MTES-MCT/apilos-go/internal/fr"
 	"github.com/MTES-MCT/apilos-go/internal/storage"
 	"github.com/MTES-MCT/apilos-go/internal/upload"
@@ -254,15 +255,26 @@ func (c *conventions) publicationDate(w http.ResponseWriter, r *http.Request) {
 	c.done(w, r, postActionURL(cr.UUID), res.Flash)
 }
 
-// displaySigned streams the signed document; displayPublication the
-// publication deed.
+// displaySigned is display_pdf: the convention's document as the
+// reference picks it (document.Displayed): the signed one once
+// validated, else the generated PDF, else the generated .docx (as a
+// download); displayPublication streams the publication deed.
 func (c *conventions) displaySigned(w http.ResponseWriter, r *http.Request) {
 	conv, err := c.conventionFor(r)
 	if err != nil {
 		c.s.serverError(w, r, err)
 		return
 	}
-	c.stream(w, r, convention.SignedKey(conv.UUID, conv.NomFichierSigne), conv.NomFichierSigne)
+	if c.storage == nil {
+		c.s.notFound(w, r)
+		return
+	}
+	shown, err := document.Displayed(r.Context(), c.storage, conv)
+	if err != nil {
+		c.s.serverError(w, r, err)
+		return
+	}
+	c.streamAs(w, r, shown.Key, shown.Name, shown.ContentType)
 }
 
 func (c *conventions) displayPublication(w http.ResponseWriter, r *http.Request) {
@@ -275,6 +287,12 @@ func (c *conventions) displayPublication(w http.ResponseWriter, r *http.Request)
 }
 
 func (c *conventions) stream(w http.ResponseWriter, r *http.Request, key, name string) {
+	c.streamAs(w, r, key, name, "application/pdf")
+}
+
+// streamAs sends a stored document: a PDF inline, which the preview page
+// may frame (same origin only), anything else as a download.
+func (c *conventions) streamAs(w http.ResponseWriter, r *http.Request, key, name, contentType string) {
 	if name == "" || c.storage == nil {
 		c.s.notFound(w, r)
 		return
@@ -298,8 +316,20 @@ func (c *conventions) stream(w http.ResponseWriter, r *http.Request, key, name s
 		return
 	}
 	defer f.Close()
-	w.Header().Set("Content-Type", "application/pdf")
-	w.Header().Set("Content-Disposition", contentDisposition("inline", name))
-	w.Header().Set("X-Content-Type-Options", "nosniff")
+	h := w.Header()
+	h.Set("Content-Type", contentType)
+	h.Set("X-Content-Type-Options", "nosniff")
+	if contentType != "application/pdf" {
+		h.Set("Content-Disposition", contentDisposition("attachment", name))
+		io.Copy(w, f)
+		return
+	}
+	h.Set("Content-Disposition", contentDisposition("inline", name))
+	h.Set("X-Frame-Options", "SAMEORIGIN")
+	h.Set("Content-Security-Policy", documentSecurityPolicy)
 	io.Copy(w, f)
 }
+
+// documentSecurityPolicy replaces the site's policy on a PDF: nothing
+// loaded from elsewhere, framed by our own pages only (the preview).
+const documentSecurityPolicy = "default-src 'none'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'self'"

@@ -318,6 +318,17 @@ func (w *cworld) events() []notify.Event {
 	var out []notify.Event
 	for _, tk := range tasks {
 		var ev notify.Event
+		if tk.Type == jobs.GenerateDocument.Type {
+			// The validation e-mail waits for its document.
+			var then struct{ Then *notify.Event }
+			if err := json.Unmarshal(tk.Payload, &then); err != nil {
+				w.t.Fatal(err)
+			}
+			if then.Then != nil {
+				out = append(out, *then.Then)
+			}
+			continue
+		}
 		if err := json.Unmarshal(tk.Payload, &ev); err != nil {
 			w.t.Fatal(err)
 		}

@@ -45,6 +45,9 @@ type recapSection struct {
 	ID     string
 	Title  string
 	Fields []recapField
+	Step   programme.Step
+	// EditURL is the step page of the section ("" when not editable now).
+	EditURL string
 }
 
 type recapField struct {
@@ -70,6 +73,8 @@ type lotView struct {
 	StatComment   commentField
 	LocalComment  commentField
 	PretComment   commentField
+	// Edit links the steps that change the lot's tables, when editable.
+	Edit []stepItem
 }
 
 type logementRow struct {
@@ -168,7 +173,7 @@ func (c *conventions) buildRecap(r *http.Request, confirm string) (*recapView, e
 	if err != nil {
 		return nil, err
 	}
-	if err := c.loadSections(ctx, conv, ix, v); err != nil {
+	if err := c.loadSections(ctx, k, ix, v); err != nil {
 		return nil, err
 	}
 	switch {

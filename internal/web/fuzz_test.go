@@ -336,7 +336,7 @@ func (w *fuzzWorld) path(pattern, v string) string {
 	c := w.convs[len(pattern)%len(w.convs)]
 	repl := map[string]string{
 		"{uuid}": c.UUID, "{comment}": w.commentID, "{numero...}": "2026-75-00001", "{numero}": "20220600006",
-		"{uidb64}": "MQ", "{token}": "jeton", "{version}": "v", "{path...}": "app.css", "{file}": "00000000-0000-0000-0000-000000000000",
+		"{uidb64}": "MQ", "{token}": "jeton", "{step}": "financement", "{table}": "prets", "{version}": "v", "{path...}": "app.css", "{file}": "00000000-0000-0000-0000-000000000000",
 	}
 	p := strings.TrimSuffix(pattern, "{$}")
 	for k, def := range repl {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/MTES-MCT/apilos-go/internal/access"
 	"github.com/MTES-MCT/apilos-go/internal/config"
+	"github.com/MTES-MCT/apilos-go/internal/convention"
 	"github.com/MTES-MCT/apilos-go/internal/fr"
 )
 
@@ -50,6 +51,8 @@ type Page struct {
 type PageUser struct {
 	Name    string
 	IsStaff bool
+	// CanCreate shows the "Créer une convention" entry.
+	CanCreate bool
 }
 
 // EnvBanner is the notice shown at the top of every page outside production.
@@ -147,7 +150,8 @@ func (s *server) page(r *http.Request, title string) Page {
 		Roles: s.roleMenu(r),
 	}
 	if sub := access.FromContext(r.Context()); !sub.Anonymous() {
-		p.User = &PageUser{Name: sub.DisplayName, IsStaff: sub.IsStaff || sub.IsSuperuser}
+		p.User = &PageUser{Name: sub.DisplayName, IsStaff: sub.IsStaff || sub.IsSuperuser,
+			CanCreate: convention.MayCreateConventions(sub)}
 		if sub.ImpersonatorID != 0 {
 			p.Impersonating = sub.DisplayName
 		}
