@@ -65,6 +65,11 @@ func init() {
 		return journalView{Page: p, H: h, History: []historyRow{{Date: "05/01/2024 10:00", From: "En projet", To: "À instruire", User: "Camille", Comment: "Voici"}}},
 			[]string{"Historique des statuts", "Voici", "Camille"}
 	}
+	renderFixtures["convention_validate_confirm"] = func(p Page) (any, []string) {
+		return validateConfirmView{Page: p, H: h, Question: "1 commentaire encore ouvert : confirmez-vous la validation ?", Numero: "75.D.26.0001",
+				Rows: []openCommentRow{{Label: "Nom de l'opération", Message: "À revoir", Author: "Dominique", Date: "05/01/2024 10:00", Anchor: "/x#c"}}},
+			[]string{"confirmez-vous la validation", "À revoir", `name="confirmer_commentaires_ouverts" value="1"`, `value="75.D.26.0001"`}
+	}
 	renderFixtures["convention_end"] = func(p Page) (any, []string) {
 		return endFormView{Page: p, Flashes: flashes, H: h, Resiliation: true, Action: "/conventions/resiliation/x", Date: "2030-06-30", Motif: "Vente", Editable: true},
 			[]string{`value="2030-06-30"`, "Vente", "Acte administratif"}
