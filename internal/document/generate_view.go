@@ -6,6 +6,7 @@ import (
 	"github.com/MTES-MCT/apilos-go/internal/convention"
 	"github.com/MTES-MCT/apilos-go/internal/db"
 	"github.com/MTES-MCT/apilos-go/internal/storage"
+	"github.com/MTES-MCT/apilos-go/internal/upload"
 )
 
 // Source is the file shown as a convention's document.
@@ -31,16 +32,25 @@ type Shown struct {
 var signedShownStatuts = append(append([]convention.Statut(nil), convention.ValidatedStatuts...), convention.Annulee)
 
 // Displayed picks the document of c to display: its signed document when
-// validated (A_SIGNER … ANNULEE) and deposited, else the generated PDF,
-// else the generated .docx, else none.
-func Displayed(ctx context.Context, st storage.Storage, c *convention.Convention) (Shown, error) {
+// validated (A_SIGNER … ANNULEE) and deposited (or quarantined by the
+// antivirus: the caller says so), else the generated PDF, else the
+// generated .docx, else none.
+func Displayed(ctx context.Context, q db.Querier, st storage.Storage, c *convention.Convention) (Shown, error) {
 	id := c.UUID.String()
 	candidates := []Shown{
 		{SourcePDF, PDFKey(c.UUID), id + ".pdf", "application/pdf"},
 		{SourceDocx, DocxKey(c.UUID), id + ".docx", DocxContentType},
 	}
 	if c.Statut.In(signedShownStatuts...) && c.NomFichierSigne != "" {
-		candidates = append([]Shown{{SourceSigned, convention.SignedKey(c.UUID, c.NomFichierSigne), c.NomFichierSigne, "application/pdf"}}, candidates...)
+		signed := Shown{SourceSigned, convention.SignedKey(c.UUID, c.NomFichierSigne), c.NomFichierSigne, "application/pdf"}
+		quarantined, err := upload.Quarantined(ctx, q, signed.Key)
+		if err != nil {
+			return Shown{}, err
+		}
+		if quarantined {
+			return signed, nil
+		}
+		candidates = append([]Shown{signed}, candidates...)
 	}
 	for _, s := range candidates {
 		ok, err := st.Exists(ctx, s.Key)
@@ -71,7 +81,7 @@ func (p *Preview) Generating() bool {
 // OpenPreview reads what to show for c and, unless its signed document
 // is shown, requests a new generation when NeedsGeneration says so.
 func OpenPreview(ctx context.Context, q db.Querier, st storage.Storage, c *convention.Convention) (*Preview, error) {
-	shown, err := Displayed(ctx, st, c)
+	shown, err := Displayed(ctx, q, st, c)
 	if err != nil {
 		return nil, err
 	}

@@ -269,7 +269,7 @@ func (c *conventions) displaySigned(w http.ResponseWriter, r *http.Request) {
 		c.s.notFound(w, r)
 		return
 	}
-	shown, err := document.Displayed(r.Context(), c.storage, conv)
+	shown, err := document.Displayed(r.Context(), c.s.opts.DB, c.storage, conv)
 	if err != nil {
 		c.s.serverError(w, r, err)
 		return

@@ -18,6 +18,18 @@ import (
 )
 
 func init() {
+	// The matrix world's conventions cannot be rendered (a document the
+	// user must fix): back to the récapitulatif with the reason, 303.
+	for _, r := range []struct{ pattern, in string }{
+		{"GET /conventions/preview/{uuid}", "200"},
+		{"GET /conventions/generate/{uuid}", "303"},
+		{"POST /conventions/generate/{uuid}", "303"},
+		{"POST /conventions/get_or_generate_cerfa/{uuid}", "303"},
+		{"GET /conventions/fiche_caf/{uuid}", "303"},
+	} {
+		_, path, _ := strings.Cut(r.pattern, " ")
+		matrixRows = append(matrixRows, matrixRow{Pattern: r.pattern, Path: path, Want: permWant("view", r.in)})
+	}
 	renderFixtures["convention_preview"] = func(p Page) (any, []string) {
 		h := conventionHeader{UUID: "x", Title: "Convention n° 1"}
 		return previewView{Page: p, H: h, Generating: true, Tentatives: 2, Erreur: "LibreOffice introuvable", FrameURL: "/conventions/display_pdf/x"},
@@ -138,7 +150,7 @@ func TestDisplayGeneratedDocument(t *testing.T) {
 	}
 }
 
-// The .docx downloads (projet, CERFA) are built from the
+// The .docx downloads (projet, CERFA, fiche CAF) are built from the
 // templates for the convention, named after it; outside the scope, 404.
 // The "à signer" page offers them with the preview.
 func TestGeneratedDownloads(t *testing.T) {
@@ -150,6 +162,7 @@ func TestGeneratedDownloads(t *testing.T) {
 		{"projet", http.MethodGet, "/conventions/generate/", "Paris - Les Tilleuls"},
 		{"projet sans filigrane", http.MethodPost, "/conventions/generate/", "Paris - Les Tilleuls"},
 		{"CERFA", http.MethodPost, "/conventions/get_or_generate_cerfa/", "Paris - Les Tilleuls"},
+		{"fiche CAF", http.MethodGet, "/conventions/fiche_caf/", "ficheCAF_Paris - Les Tilleuls"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			do := func(a *actor) (*http.Response, []byte) {
