@@ -44,6 +44,14 @@ for c in $icon_categories; do
 	cp -R "$dsfr/icons/$c" "$out/dsfr/icons/$c"
 done
 
+# The icons the DSFR stylesheet itself draws (badges, links, accordions,
+# the « À signer » badge's weather/flashlight-fill...), whatever their
+# category.
+grep -o 'url(icons/[^)]*)' "$dsfr/dsfr.min.css" | sed 's/^url(//; s/)$//' | sort -u | while read -r f; do
+	mkdir -p "$out/dsfr/$(dirname "$f")"
+	cp "$dsfr/$f" "$out/dsfr/$f"
+done
+
 # Pictograms and the background motif of the error pages.
 cp -R "$dsfr/artwork/pictograms/." "$out/dsfr/artwork/pictograms/"
 cp "$dsfr/artwork/background/ovoid.svg" "$out/dsfr/artwork/background/"
@@ -55,4 +63,14 @@ cp "$htmx/htmx.min.js" "$out/htmx/"
 cp "$swagger/swagger-ui-bundle.js" "$swagger/swagger-ui.css" "$swagger/LICENSE" "$out/swagger-ui/"
 
 cp node_modules/@gouvfr/dsfr/LICENSE.md "$out/dsfr/LICENSE.md" 2>/dev/null || true
+
+# axe-core, for the accessibility checks of the browser tests only (never
+# served by the site; a development dependency, absent from a production
+# install).
+axe=internal/e2e/testdata/axe
+rm -rf "$axe"
+if [ -f node_modules/axe-core/axe.min.js ]; then
+	mkdir -p "$axe"
+	cp node_modules/axe-core/axe.min.js node_modules/axe-core/LICENSE "$axe/"
+fi
 echo "assets : fichiers copiés dans $out ($(du -sh "$out" | cut -f1))"

@@ -84,7 +84,11 @@ func init() {
 				printCounts(cmd, res.Truncated)
 			}
 			fmt.Fprintf(out, "Administration de test « Administration DAP Test » (code %s) %s.\n", ops.TestAdministrationCode, createdOrUpdated(res.AdministrationCreated, "créée", "mise à jour"))
-			fmt.Fprintf(out, "Bailleur de test « Bailleur HLM de test » (SIRET %s) %s.\n", ops.TestBailleurSiret, createdOrUpdated(res.BailleurCreated, "créé", "mis à jour"))
+			if res.BailleurReused != "" {
+				fmt.Fprintf(out, "Bailleur de test : le bailleur existant « %s » (SIREN %s) est utilisé tel quel.\n", res.BailleurReused, ops.TestBailleurSiren)
+			} else {
+				fmt.Fprintf(out, "Bailleur de test « Bailleur HLM de test » (SIRET %s) %s.\n", ops.TestBailleurSiret, createdOrUpdated(res.BailleurCreated, "créé", "mis à jour"))
+			}
 			if len(res.UsersCreated) > 0 {
 				fmt.Fprintf(out, "Utilisateurs de démonstration créés : %s (mot de passe : %s).\n", strings.Join(res.UsersCreated, ", "), demo.Password)
 			} else {

@@ -11,6 +11,8 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/MTES-MCT/apilos-go/internal/dbtest"
+	"github.com/MTES-MCT/apilos-go/internal/fixture"
+	"github.com/MTES-MCT/apilos-go/internal/ops"
 )
 
 // The dialogue of the deployment document ("Rechargement des fixtures de
@@ -294,5 +296,53 @@ WHERE loyer IS NOT NULL AND (loyer_par_metre_carre IS NULL OR coeficient IS NULL
        > round(sum(coalesce(surface_corrigee, surface_utile) * loyer_par_metre_carre), 2) + count(*)) x`)
 	if bad != 0 {
 		t.Errorf("%d lots break the Σ coefficient rule", bad)
+	}
+}
+
+// TestLoadTestFixturesOnSharedFixturesTwice: on a staging database
+// holding the shared test fixtures (whose bailleur 3F has the test
+// bailleur's SIREN), the command with the default answers loads, and a
+// second run in a row loads again: the test data is upserted by natural
+// key.
+func TestLoadTestFixturesOnSharedFixturesTwice(t *testing.T) {
+	pool := opsDB(t)
+	t.Setenv("ENVIRONMENT", "staging")
+	var srcs []fixture.Source
+	for _, name := range []string{"departements.json", "avenant_types.json", "bailleurs_for_tests.json", "instructeurs_for_tests.json",
+		"users_for_tests.json", "programmes_for_tests.json", "conventions_for_tests.json"} {
+		data, err := os.ReadFile("../../internal/fixture/testdata/" + name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		srcs = append(srcs, fixture.Source{Name: name, Data: data})
+	}
+	if _, err := fixture.LoadPermissions(context.Background(), pool); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := fixture.Load(context.Background(), pool, srcs); err != nil {
+		t.Fatal(err)
+	}
+	conventions := opsScalar[int](t, pool, `SELECT count(*) FROM conventions_convention`)
+	for run := 1; run <= 2; run++ {
+		out, err := runCmd(t, "\n\n", "load_test_fixtures")
+		if err != nil {
+			t.Fatalf("passage %d : %v\n%s", run, err, out)
+		}
+		if !strings.Contains(out, "Using default option: Users won't be truncated") || !strings.Contains(out, "Jeu de test généré") {
+			t.Errorf("passage %d :\n%s", run, out)
+		}
+		if n := opsScalar[int](t, pool, `SELECT count(*) FROM conventions_convention`); n <= conventions {
+			t.Errorf("passage %d : aucune convention ajoutée (%d)", run, n)
+		} else {
+			conventions = n
+		}
+	}
+	// One test bailleur and one test administration, the shared fixtures'
+	// conventions untouched.
+	if n := opsScalar[int](t, pool, `SELECT count(*) FROM bailleurs_bailleur WHERE siren = '123456789' OR siret = $1`, ops.TestBailleurSiret); n != 1 {
+		t.Errorf("%d bailleurs de test", n)
+	}
+	if n := opsScalar[int](t, pool, `SELECT count(*) FROM conventions_convention WHERE id IN (1, 2, 3, 4)`); n != 4 {
+		t.Errorf("conventions des fixtures : %d", n)
 	}
 }

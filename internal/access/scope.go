@@ -1,7 +1,9 @@
 package access
 
 import (
+	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/MTES-MCT/apilos-go/internal/db"
 )
@@ -31,6 +33,10 @@ func (a *Args) Add(v any) string {
 
 // Values returns the arguments, in placeholder order.
 func (a *Args) Values() []any { return a.vals }
+
+// Clone returns a copy that numbers on from a: a second query may extend
+// the conditions built so far without changing the first one's arguments.
+func (a *Args) Clone() Args { return Args{vals: slices.Clone(a.vals)} }
 
 // Len is the number of arguments added so far.
 func (a *Args) Len() int { return len(a.vals) }
@@ -141,6 +147,9 @@ func effectiveBailleurSQL(b string) string {
 //   - staff (not superuser): the scope of its current role, nothing
 //     without role;
 //   - anonymous, inactive, or without role: nothing.
+//
+// A local account with several roles sees the union of its roles' scopes
+// (Subject.ScopeRoles); a CERBERE session only its current habilitation's.
 func ConventionScope(s *Subject, a *Args) string {
 	if s.Anonymous() || !s.IsActive {
 		return "FALSE"
@@ -148,6 +157,11 @@ func ConventionScope(s *Subject, a *Args) string {
 	if s.IsSuperuser {
 		return "TRUE"
 	}
+	return anyRole(s, a, conventionRoleScope)
+}
+
+// conventionRoleScope is ConventionScope for the subject's current role.
+func conventionRoleScope(s *Subject, a *Args) string {
 	switch s.roleKind() {
 	case KindAdministrateurNational, KindAdministrateurRegional, KindAdministrateurDepartemental, KindPartenaire:
 		return geoSQL(s, a)
@@ -177,6 +191,10 @@ func ProgrammeScope(s *Subject, a *Args) string {
 	if s.IsSuperuser {
 		return "TRUE"
 	}
+	return anyRole(s, a, programmeRoleScope)
+}
+
+func programmeRoleScope(s *Subject, a *Args) string {
 	switch s.roleKind() {
 	case KindAdministrateurNational, KindAdministrateurRegional, KindAdministrateurDepartemental, KindPartenaire:
 		return geoSQL(s, a)
@@ -206,6 +224,10 @@ func BailleurScope(s *Subject, a *Args, fullScope bool) string {
 	if s.IsSuperuser || s.IsStaff {
 		return "TRUE"
 	}
+	return anyRole(s, a, func(s *Subject, a *Args) string { return bailleurRoleScope(s, a, fullScope) })
+}
+
+func bailleurRoleScope(s *Subject, a *Args, fullScope bool) string {
 	switch s.roleKind() {
 	case KindInstructeur, KindAdministrateurNational, KindAdministrateurRegional, KindAdministrateurDepartemental:
 		if fullScope {
@@ -234,6 +256,10 @@ func AdministrationScope(s *Subject, a *Args, fullScope bool) string {
 	if s.IsSuperuser || s.IsStaff {
 		return "TRUE"
 	}
+	return anyRole(s, a, func(s *Subject, a *Args) string { return administrationRoleScope(s, a, fullScope) })
+}
+
+func administrationRoleScope(s *Subject, a *Args, fullScope bool) string {
 	switch s.roleKind() {
 	case KindAdministrateurNational, KindAdministrateurRegional, KindAdministrateurDepartemental, KindPartenaire:
 		return "TRUE"
@@ -269,6 +295,10 @@ func UserScope(s *Subject, a *Args) string {
 	if s.IsStaff {
 		return "NOT u.is_staff AND NOT u.is_superuser"
 	}
+	return anyRole(s, a, userRoleScope)
+}
+
+func userRoleScope(s *Subject, a *Args) string {
 	switch s.roleKind() {
 	case KindBailleur:
 		if len(s.BailleurIDs) == 0 {
@@ -282,4 +312,33 @@ func UserScope(s *Subject, a *Args) string {
 		return "EXISTS (SELECT 1 FROM users_role ur WHERE ur.user_id = u.id AND ur.administration_id = " + a.Add(s.Role.AdministrationID) + ")"
 	}
 	return "FALSE"
+}
+
+// anyRole applies the per-role condition f to the current role, or, for a
+// local account holding several roles (Subject.ScopeRoles), to each of
+// them, joined by OR. Arguments of conditions dropped by a TRUE are not
+// kept: the caller's placeholder numbering stays exact.
+func anyRole(s *Subject, a *Args, f func(*Subject, *Args) string) string {
+	if len(s.ScopeRoles) < 2 {
+		return f(s, a)
+	}
+	b := Args{vals: slices.Clone(a.vals)}
+	var parts []string
+	for _, r := range s.ScopeRoles {
+		one := *s
+		role := r.Role
+		one.Role, one.BailleurIDs, one.ScopeRoles = &role, r.BailleurIDs, nil
+		switch c := f(&one, &b); c {
+		case "TRUE":
+			return "TRUE"
+		case "FALSE":
+		default:
+			parts = append(parts, "("+c+")")
+		}
+	}
+	if len(parts) == 0 {
+		return "FALSE"
+	}
+	*a = b
+	return "(" + strings.Join(parts, " OR ") + ")"
 }

@@ -196,8 +196,8 @@ func TestUserScope(t *testing.T) {
 		{"superuser", everyone},
 		// Staff see every account but staff and superusers.
 		{"staff", slices.DeleteFunc(slices.Clone(everyone), func(n string) bool { return n == "staff" || n == "superuser" })},
-		// Every local persona with a role keeps an old role on B3: only
-		// roles on B1/B1F count for the bailleur.
+		// CERBERE personas keep an old role on B3: only roles on B1/B1F
+		// count for the bailleur.
 		{"bailleur", []string{"bailleur", "bailleur_cerbere", "bailleur_filtre"}},
 		{"bailleur_lecture", []string{"bailleur_lecture"}},
 		{"instructeur", []string{"instructeur"}},
@@ -209,5 +209,39 @@ func TestUserScope(t *testing.T) {
 		if got := q(w.Persona(tc.persona).Subject); !slices.Equal(got, sorted(tc.want)) {
 			t.Errorf("%s voit les comptes %v, attendu %v", tc.persona, got, sorted(tc.want))
 		}
+	}
+}
+
+// TestScopeUnionOfLocalRoles: a local account's roles widen its scope (OR
+// of each role's condition); a role seeing everything makes the whole
+// condition TRUE without leaving unused arguments behind.
+func TestScopeUnionOfLocalRoles(t *testing.T) {
+	instr := func(adm int64) access.ScopeRole {
+		return access.ScopeRole{Role: access.Role{Typologie: access.TypologieInstructeur, Group: access.GroupInstructeur, AdministrationID: adm}}
+	}
+	national := access.ScopeRole{Role: access.Role{Typologie: access.TypologieAdministrateur, Group: access.GroupAdministrateur}}
+	bailleur := access.ScopeRole{Role: access.Role{Typologie: access.TypologieBailleur, Group: access.GroupBailleur, BailleurID: 7}, BailleurIDs: []int64{7, 8}}
+	for _, tc := range []struct {
+		name  string
+		roles []access.ScopeRole
+		want  string
+		args  int
+	}{
+		{"un rôle : le rôle courant", nil, "p.administration_id = $2", 2},
+		{"deux administrations", []access.ScopeRole{instr(1), instr(2)}, "((p.administration_id = $2) OR (p.administration_id = $3))", 3},
+		{"un rôle national", []access.ScopeRole{instr(1), national}, "TRUE", 1},
+		{"rôle sans administration ignoré", []access.ScopeRole{instr(0), instr(2)}, "((p.administration_id = $2))", 2},
+		{"instructeur et bailleur", []access.ScopeRole{instr(1), bailleur}, "OR", 3},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cur := instr(1).Role
+			s := &access.Subject{UserID: 1, IsActive: true, Role: &cur, ScopeRoles: tc.roles}
+			var a access.Args
+			a.Add("valeur de l'appelant")
+			got := access.ProgrammeScope(s, &a)
+			if !strings.Contains(got, tc.want) || a.Len() != tc.args {
+				t.Errorf("condition %q avec %d arguments, attendu %q avec %d", got, a.Len(), tc.want, tc.args)
+			}
+		})
 	}
 }

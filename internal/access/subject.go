@@ -5,10 +5,12 @@
 //
 // A Subject is built per request, from the session (local accounts and
 // CERBERE users) or from an API token; it is never shared between
-// requests. Only the current role counts, never past ones: a local
-// account acts through the role chosen in its session (by default its
-// first role by id), a CERBERE user through the role of its current SIAP
-// habilitation.
+// requests. Permissions come from the current role, never past ones: a
+// local account acts through the role chosen in its session (by default
+// its first role by id), a CERBERE user through the role of its current
+// SIAP habilitation. What a local account sees is the union of all its
+// roles' scopes (ScopeRoles), as in the reference; a CERBERE session sees
+// only its current habilitation's.
 //
 // The pieces:
 //   - kinds of user (kind.go): superuser, staff, administrateur national /
@@ -102,10 +104,22 @@ type Subject struct {
 	// FiltreDepartements are the code_postal prefixes of the user's
 	// optional geographic filter (bailleur users).
 	FiltreDepartements []string
+	// ScopeRoles are all the roles of a local account holding two or more
+	// (the current one included): the scopes (scope.go) are their union.
+	// Empty for CERBERE sessions, API calls and single-role accounts,
+	// whose scope is the current role's.
+	ScopeRoles []ScopeRole
 	// Expert is the instructeur's expert mode (edit a completed convention).
 	Expert bool
 	// ImpersonatorID is the support user acting as this one, 0 otherwise.
 	ImpersonatorID int64
+}
+
+// ScopeRole is one role of a local account with the bailleurs it opens
+// (its bailleur and that bailleur's direct children).
+type ScopeRole struct {
+	Role        Role
+	BailleurIDs []int64
 }
 
 // Anonymous reports whether nobody is logged in.

@@ -38,12 +38,13 @@ func LoadSubject(ctx context.Context, q db.Querier, uid, chosenRoleID int64, cer
 		roleID, roleBailleur, roleAdmin  *int64
 		typologie, group, perReg, perDep *string
 		children                         []int64
+		roleCount                        int
 	)
 	err = q.QueryRow(ctx, subjectQuery, uid, chosen, cerbereBailleur).Scan(
 		&s.UserID, &s.Username, &first, &last, &s.Email,
 		&s.IsSuperuser, &s.IsStaff, &s.IsActive, &cerbere, &hasCerbere,
 		&roleID, &typologie, &group, &roleBailleur, &roleAdmin, &perReg, &perDep,
-		&s.FiltreDepartements, &children,
+		&s.FiltreDepartements, &children, &roleCount,
 	)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, false, nil
@@ -65,16 +66,7 @@ func LoadSubject(ctx context.Context, q db.Querier, uid, chosenRoleID int64, cer
 			PerimetreRegion:      deref(perReg),
 			PerimetreDepartement: deref(perDep),
 		}
-		r.ReadOnly = strings.HasPrefix(r.Group, "readonly_")
-		switch r.Typologie {
-		case access.TypologieBailleur:
-			r.Profile = access.ProfileBailleur
-		case access.TypologieInstructeur:
-			r.Profile = access.ProfileInstructeur
-		}
-		if s.IsStaff || s.IsSuperuser {
-			r.Profile = access.ProfileStaff
-		}
+		completeLocalRole(r, s.IsStaff || s.IsSuperuser)
 		s.Role = r
 	}
 	if s.Role != nil && s.Role.BailleurID != 0 {
@@ -83,14 +75,74 @@ func LoadSubject(ctx context.Context, q db.Querier, uid, chosenRoleID int64, cer
 	if len(s.FiltreDepartements) == 0 {
 		s.FiltreDepartements = nil // no filter, like a Subject built by hand
 	}
+	if !hasCerbere && roleCount > 1 {
+		if s.ScopeRoles, err = scopeRoles(ctx, q, uid, s.IsStaff || s.IsSuperuser); err != nil {
+			return nil, false, err
+		}
+	}
 	return &s, true, nil
+}
+
+// scopeRoles reads every role of a local account, with the direct
+// children of each role's bailleur: the account sees the union of their
+// scopes. nil for an account with one role (its current role is enough).
+func scopeRoles(ctx context.Context, q db.Querier, uid int64, staff bool) ([]access.ScopeRole, error) {
+	rows, err := q.Query(ctx, `
+SELECT r.id, r.typologie, g.name, COALESCE(r.bailleur_id, 0)::int8, COALESCE(r.administration_id, 0)::int8,
+       COALESCE(r.perimetre_region, ''), COALESCE(r.perimetre_departement, ''),
+       ARRAY(SELECT b.id::int8 FROM bailleurs_bailleur b WHERE b.parent_id = r.bailleur_id ORDER BY b.id)
+  FROM users_role r JOIN auth_group g ON g.id = r.group_id
+ WHERE r.user_id = $1
+ ORDER BY r.id`, uid)
+	if err != nil {
+		return nil, fmt.Errorf("lecture des rôles de l'utilisateur %d : %w", uid, err)
+	}
+	defer rows.Close()
+	var out []access.ScopeRole
+	for rows.Next() {
+		var sr access.ScopeRole
+		var children []int64
+		r := &sr.Role
+		if err := rows.Scan(&r.ID, &r.Typologie, &r.Group, &r.BailleurID, &r.AdministrationID,
+			&r.PerimetreRegion, &r.PerimetreDepartement, &children); err != nil {
+			return nil, fmt.Errorf("lecture des rôles de l'utilisateur %d : %w", uid, err)
+		}
+		completeLocalRole(r, staff)
+		if r.BailleurID != 0 {
+			sr.BailleurIDs = append([]int64{r.BailleurID}, children...)
+		}
+		out = append(out, sr)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("lecture des rôles de l'utilisateur %d : %w", uid, err)
+	}
+	if len(out) < 2 {
+		return nil, nil
+	}
+	return out, nil
+}
+
+// completeLocalRole derives what a local role row does not store: its
+// read-only flag (readonly_* group) and its profile.
+func completeLocalRole(r *access.Role, staff bool) {
+	r.ReadOnly = strings.HasPrefix(r.Group, "readonly_")
+	switch r.Typologie {
+	case access.TypologieBailleur:
+		r.Profile = access.ProfileBailleur
+	case access.TypologieInstructeur:
+		r.Profile = access.ProfileInstructeur
+	}
+	if staff {
+		r.Profile = access.ProfileStaff
+	}
 }
 
 // subjectQuery reads the account, its current role (local accounts: the
 // chosen one if it is still theirs, else the first by id; CERBERE
 // accounts: none here, the role comes from the session), its département
-// filter and the direct children of the role's bailleur ($3 is the
-// CERBERE role's bailleur, which wins over the DB role's).
+// filter, the direct children of the role's bailleur and the number of
+// roles ($3 is the CERBERE role's bailleur, which wins over the DB
+// role's).
 const subjectQuery = `
 SELECT u.id, u.username, u.first_name, u.last_name, u.email,
        u.is_superuser, u.is_staff, u.is_active, COALESCE(u.cerbere_login, ''), u.cerbere_login IS NOT NULL,
@@ -99,7 +151,8 @@ SELECT u.id, u.username, u.first_name, u.last_name, u.email,
                JOIN apilos_settings_departement d ON d.id = f.departement_id
               WHERE f.user_id = u.id ORDER BY d.code_postal),
        ARRAY(SELECT b.id::int8 FROM bailleurs_bailleur b
-              WHERE b.parent_id = COALESCE($3::int8, r.bailleur_id) ORDER BY b.id)
+              WHERE b.parent_id = COALESCE($3::int8, r.bailleur_id) ORDER BY b.id),
+       (SELECT count(*)::int FROM users_role rc WHERE rc.user_id = u.id)
   FROM users_user u
   LEFT JOIN LATERAL (
         SELECT ro.* FROM users_role ro

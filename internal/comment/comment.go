@@ -19,6 +19,7 @@ import (
 
 	"github.com/MTES-MCT/apilos-go/internal/access"
 	"github.com/MTES-MCT/apilos-go/internal/convention"
+	"github.com/MTES-MCT/apilos-go/internal/fr"
 )
 
 // Querier is a pool, a connection or a transaction.
@@ -351,9 +352,13 @@ type Summary struct {
 	Comments []Comment // OUVERT ones, oldest first
 }
 
-// Title is "N Commentaire(s) Ouvert(s) (Non-résolu(s))".
+// Title is "Aucun commentaire ouvert", "1 commentaire ouvert (non
+// résolu)", "2 commentaires ouverts (non résolus)".
 func (s Summary) Title() string {
-	return fmt.Sprintf("%d Commentaire(s) Ouvert(s) (Non-résolu(s))", s.Count)
+	if s.Count == 0 {
+		return "Aucun commentaire ouvert"
+	}
+	return fr.Count(s.Count, "commentaire", "commentaires") + " " + fr.Plural(s.Count, "ouvert (non résolu)", "ouverts (non résolus)")
 }
 
 // OpenSummary lists the OUVERT comments of a convention.

@@ -159,7 +159,7 @@ func TestCommentLifeCycle(t *testing.T) {
 		t.Error("un champ sans commentaire ouvert reste déverrouillé")
 	}
 	sum, err := OpenSummary(ctx, f.pool, f.convID)
-	if err != nil || sum.Count != 1 || sum.Comments[0].NomObjet != "lot" || sum.Title() != "1 Commentaire(s) Ouvert(s) (Non-résolu(s))" {
+	if err != nil || sum.Count != 1 || sum.Comments[0].NomObjet != "lot" || sum.Title() != "1 commentaire ouvert (non résolu)" {
 		t.Errorf("résumé %+v, %v", sum, err)
 	}
 	all, err := List(ctx, f.pool, f.convID, &nom)

@@ -12,6 +12,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/MTES-MCT/apilos-go/internal/access"
+	"github.com/MTES-MCT/apilos-go/internal/fr"
 	"github.com/MTES-MCT/apilos-go/internal/notify"
 )
 
@@ -31,9 +32,11 @@ const (
 	FlashPublished            = "le document de publication a été ajouté sur Apilos"
 )
 
-// FlashSigned is the success message of the signature date step.
-func FlashSigned(d time.Time) string {
-	return "Convention signée avec succès le " + d.Format("02/01/2006")
+// FlashSigned is the success message of the signature date step, in the
+// words of the row: « Convention signée… », « Avenant signé… ».
+func FlashSigned(c *Convention, d time.Time) string {
+	kind := c.Kind()
+	return strings.ToUpper(kind[:1]) + kind[1:] + " signé" + Accord(kind) + " avec succès le " + d.Format("02/01/2006")
 }
 
 // ContentCheck lists, in French, what the content of a convention lacks
@@ -146,6 +149,16 @@ func feedback(ctx context.Context, tx pgx.Tx, s *access.Subject, id uuid.UUID, f
 // stepper).
 type Validation struct {
 	Numero string
+	// ConfirmOpenComments: the instructeur saw the open comments and
+	// validates anyway.
+	ConfirmOpenComments bool
+}
+
+// MsgConfirmOpenComments asks to confirm a validation while n comments
+// are still open.
+func MsgConfirmOpenComments(n int) string {
+	return fmt.Sprintf("%s encore %s : confirmez-vous la validation ?",
+		fr.Count(n, "commentaire", "commentaires"), fr.Plural(n, "ouvert", "ouverts"))
 }
 
 // Validate is T4 (instructeur with validate_convention): → A_SIGNER. The
@@ -164,6 +177,16 @@ func Validate(ctx context.Context, tx pgx.Tx, s *access.Subject, id uuid.UUID, v
 	}
 	if err := CheckNumero(ctx, tx, c, numero); err != nil {
 		return nil, err
+	}
+	// As the reference: open comments are listed for confirmation first.
+	if !v.ConfirmOpenComments {
+		var open int
+		if err := tx.QueryRow(ctx, `SELECT count(*) FROM comments_comment WHERE convention_id = $1 AND statut = 'OUVERT'`, c.ID).Scan(&open); err != nil {
+			return nil, fmt.Errorf("lecture des commentaires ouverts : %w", err)
+		}
+		if open > 0 {
+			return nil, refuse(ReasonConfirm, MsgConfirmOpenComments(open))
+		}
 	}
 	if _, err := tx.Exec(ctx, `UPDATE conventions_convention
 		SET numero = $2, numero_pour_recherche = $3, valide_le = COALESCE(valide_le, $4)
@@ -211,7 +234,7 @@ func Sign(ctx context.Context, tx pgx.Tx, s *access.Subject, id uuid.UUID, date 
 	if err := setStatut(ctx, tx, c, r.To, s.UserID, ""); err != nil {
 		return nil, err
 	}
-	return finish(ctx, tx, c, c.Statut, nil, FlashSigned(date))
+	return finish(ctx, tx, c, c.Statut, nil, FlashSigned(c, date))
 }
 
 // RecordSignatureDate is the date step after a deposit: Sign for an
@@ -245,7 +268,7 @@ func SetSignatureDate(ctx context.Context, tx pgx.Tx, s *access.Subject, id uuid
 		c.ID, dateOnly(date)); err != nil {
 		return nil, fmt.Errorf("date de signature : %w", err)
 	}
-	return finish(ctx, tx, c, c.Statut, nil, FlashSigned(date))
+	return finish(ctx, tx, c, c.Statut, nil, FlashSigned(c, date))
 }
 
 // SendToPublication is T7 (instructeur): SIGNEE → PUBLICATION_EN_COURS,

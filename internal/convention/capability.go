@@ -250,7 +250,7 @@ func (k *Capability) decideTransition(ctx context.Context, q Querier, r Rule) (*
 		return ref, nil
 	}
 	if !r.fromAllowed(c) {
-		return refuse(ReasonStatut, MsgWrongStatut(r, c)), nil
+		return refuse(ReasonStatut, MsgWrongStatut(r, c, AudienceOf(k.s))), nil
 	}
 	err := k.preconditions(ctx, q, r.Action)
 	if ref, ok := AsRefusal(err); ok {
@@ -306,7 +306,7 @@ func (k *Capability) decideOperation(r Rule) *Refusal {
 		return nil
 	}
 	if !r.fromAllowed(c) {
-		return refuse(ReasonStatut, MsgWrongStatut(r, c))
+		return refuse(ReasonStatut, MsgWrongStatut(r, c, AudienceOf(k.s)))
 	}
 	return nil
 }

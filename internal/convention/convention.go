@@ -93,6 +93,10 @@ func (c *Convention) Kind() string {
 	return "convention"
 }
 
+// StatutLabel is the label of the row's statut for audience a, in the
+// row's agreement.
+func (c *Convention) StatutLabel(a Audience) string { return c.Statut.Label(a, Accord(c.Kind())) }
+
 // RootUUID is the uuid of the convention the row belongs to.
 func (c *Convention) RootUUID() uuid.UUID {
 	if c.ParentID != nil {

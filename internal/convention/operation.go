@@ -3,6 +3,8 @@ package convention
 import (
 	"context"
 	"fmt"
+	"net/url"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -53,6 +55,33 @@ type OperationOverview struct {
 
 // maxOperationLines bounds the list of an operation's conventions.
 const maxOperationLines = 200
+
+// OperationVisibleSQL is the condition that the operation page of key
+// (an SQL expression giving a numero_operation_pour_recherche, evaluated
+// outside the condition: it must not use the alias p) shows the subject
+// something: a root programme of that number in its programme scope, as
+// ReadOperation reads it. Links to the page are shown only then.
+func OperationVisibleSQL(s *access.Subject, a *access.Args, key string) string {
+	return `(COALESCE(` + key + `, '') <> '' AND EXISTS (SELECT 1 FROM programmes_programme p
+  WHERE p.parent_id IS NULL AND p.numero_operation_pour_recherche = ` + key + ` AND ` + access.ProgrammeScope(s, a) + `))`
+}
+
+// OperationVisible reports whether the operation page of numeroOperation
+// shows the subject something (see OperationVisibleSQL).
+func OperationVisible(ctx context.Context, q Querier, s *access.Subject, numeroOperation string) (bool, error) {
+	var a access.Args
+	key := a.Add(NumeroPourRecherche(numeroOperation)) + "::text"
+	var ok bool
+	if err := q.QueryRow(ctx, `SELECT `+OperationVisibleSQL(s, &a, key), a.Values()...).Scan(&ok); err != nil {
+		return false, fmt.Errorf("accès à l'opération %s : %w", numeroOperation, err)
+	}
+	return ok, nil
+}
+
+// OperationURL is the address of the operation page of a number.
+func OperationURL(numeroOperation string) string {
+	return "/operations/" + url.PathEscape(strings.TrimSpace(numeroOperation))
+}
 
 // ReadOperation reads the operation numeroPourRecherche within the
 // subject's scope (no programme: the operation is unknown or out of

@@ -45,6 +45,17 @@ func (a AvenantSummary) IsDenonciation() bool { return slices.Contains(a.Types, 
 // IsResiliation: the avenant carries the résiliation type.
 func (a AvenantSummary) IsResiliation() bool { return slices.Contains(a.Types, TypeResiliation) }
 
+// Kind is the wording of the avenant, as Convention.Kind.
+func (a AvenantSummary) Kind() string {
+	switch {
+	case a.IsDenonciation():
+		return "dénonciation"
+	case a.IsResiliation():
+		return "résiliation"
+	}
+	return "avenant"
+}
+
 // Avenants lists the avenants of a root convention: signed ones by
 // signature date, then the others by creation.
 func Avenants(ctx context.Context, q Querier, rootID int64) ([]AvenantSummary, error) {

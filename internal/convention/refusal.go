@@ -22,6 +22,9 @@ const (
 	ReasonInput
 	// ReasonPrecondition: something else must be done first.
 	ReasonPrecondition
+	// ReasonConfirm: the action is allowed but asks the user to confirm
+	// first (the page shows what to confirm and posts again).
+	ReasonConfirm
 )
 
 // Refusal is a refused operation: nothing was changed, Message says why

@@ -5,6 +5,8 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+
+	"github.com/MTES-MCT/apilos-go/internal/access"
 )
 
 func TestConventionNumeroPrefix(t *testing.T) {
@@ -98,11 +100,29 @@ func TestCanBePublished(t *testing.T) {
 }
 
 func TestStatutLabels(t *testing.T) {
-	if Annulee.BailleurLabel("e") != "Annulée en suivi" || Annulee.InstructeurLabel("") != "Annulé en suivi" {
-		t.Error("accord de « Annulé en suivi »")
+	for _, tc := range []struct {
+		s    Statut
+		a    Audience
+		kind string
+		want string
+	}{
+		{Annulee, ForBailleur, "convention", "Annulée en suivi"},
+		{Annulee, ForInstructeur, "avenant", "Annulé en suivi"},
+		{Signee, ForBailleur, "convention", "Finalisée"},
+		{Signee, ForInstructeur, "avenant", "Finalisé"},
+		{Signee, ForInstructeur, "dénonciation", "Finalisée"},
+		{Instruction, ForInstructeur, "convention", "À instruire"},
+		{Instruction, ForBailleur, "convention", "En instruction"},
+		{Correction, ForInstructeur, "convention", "En correction"},
+		{Correction, ForBailleur, "avenant", "À corriger"},
+		{Publie, ForBailleur, "convention", "Publiée"},
+	} {
+		if got := tc.s.Label(tc.a, Accord(tc.kind)); got != tc.want {
+			t.Errorf("%s (%d, %s) : %q, attendu %q", tc.s, tc.a, tc.kind, got, tc.want)
+		}
 	}
-	if Signee.NeutralLabel() != "Valide" || Instruction.InstructeurLabel("") != "À instruire" || Instruction.BailleurLabel("") != "En instruction" {
-		t.Error("libellés")
+	if AudienceOf(&access.Subject{}) != ForInstructeur {
+		t.Error("audience d'un anonyme")
 	}
 	for _, s := range Statuts {
 		if !s.Valid() || len(string(s)) > 25 {

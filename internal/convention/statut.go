@@ -17,6 +17,8 @@ package convention
 import (
 	"slices"
 	"strings"
+
+	"github.com/MTES-MCT/apilos-go/internal/access"
 )
 
 // Statut is the stored value of conventions_convention.statut: the label,
@@ -41,20 +43,24 @@ const (
 var Statuts = []Statut{Projet, Instruction, Correction, ASigner, Signee, PublicationEnCours, Publie, Resiliee, Denoncee, Annulee}
 
 type statutInfo struct {
-	name, neutral, bailleur, instructeur, icon, badge string
+	name, instructeur, bailleur, icon, badge string
 }
 
+// statutInfos is the one table of statut labels: one label per statut and
+// per audience (the State side, the bailleur), used by every list, page
+// header, avenant table, history and message. {accord} takes "e" for a
+// convention or a dénonciation, "" for another avenant.
 var statutInfos = map[Statut]statutInfo{
-	Projet:             {"PROJET", "En projet", "En projet", "En projet", "edit", ""},
-	Instruction:        {"INSTRUCTION", "À instruire", "En instruction", "À instruire", "eye", "fr-badge--info"},
-	Correction:         {"CORRECTION", "En correction", "À corriger", "En correction", "question-answer", "fr-badge--warning"},
-	ASigner:            {"A_SIGNER", "À signer", "À signer", "À signer", "draft", "fr-badge--new"},
-	Signee:             {"SIGNEE", "Valide", "Finalisée", "Finalisée", "checkbox-circle", "fr-badge--success"},
-	PublicationEnCours: {"PUBLICATION_EN_COURS", "En Publication", "Publication en cours", "Publication en cours", "time", "fr-badge--success"},
-	Publie:             {"PUBLIE", "Publié", "Publié", "Publié", "success", "fr-badge--success"},
-	Resiliee:           {"RESILIEE", "Résiliation", "Résiliée", "Résiliée", "close-circle", "fr-badge--error"},
-	Denoncee:           {"DENONCEE", "Dénonciation", "Dénoncée", "Dénoncée", "close-circle", "fr-badge--error"},
-	Annulee:            {"ANNULEE", "Annulation", "Annulé{accord} en suivi", "Annulé{accord} en suivi", "close-circle", "fr-badge--error"},
+	Projet:             {"PROJET", "En projet", "En projet", "edit", ""},
+	Instruction:        {"INSTRUCTION", "À instruire", "En instruction", "eye", "fr-badge--info"},
+	Correction:         {"CORRECTION", "En correction", "À corriger", "question-answer", "fr-badge--warning"},
+	ASigner:            {"A_SIGNER", "À signer", "À signer", "draft", "fr-badge--new"},
+	Signee:             {"SIGNEE", "Finalisé{accord}", "Finalisé{accord}", "checkbox-circle", "fr-badge--success"},
+	PublicationEnCours: {"PUBLICATION_EN_COURS", "Publication en cours", "Publication en cours", "time", "fr-badge--success"},
+	Publie:             {"PUBLIE", "Publié{accord}", "Publié{accord}", "success", "fr-badge--success"},
+	Resiliee:           {"RESILIEE", "Résiliée", "Résiliée", "close-circle", "fr-badge--error"},
+	Denoncee:           {"DENONCEE", "Dénoncée", "Dénoncée", "close-circle", "fr-badge--error"},
+	Annulee:            {"ANNULEE", "Annulé{accord} en suivi", "Annulé{accord} en suivi", "close-circle", "fr-badge--error"},
 }
 
 // Valid reports whether s is one of the ten stored labels.
@@ -63,15 +69,41 @@ func (s Statut) Valid() bool { _, ok := statutInfos[s]; return ok }
 // Name is the enum name (PROJET, ...), used in code and logs only.
 func (s Statut) Name() string { return statutInfos[s].name }
 
-// NeutralLabel is the label of the search list ("À instruire", "Valide"...).
-func (s Statut) NeutralLabel() string { return statutInfos[s].neutral }
+// Audience is who reads a statut label.
+type Audience int
 
-// BailleurLabel is the short label shown to bailleurs; accord is "e" for
-// a convention or a dénonciation, "" for another avenant.
-func (s Statut) BailleurLabel(accord string) string { return fill(statutInfos[s].bailleur, accord) }
+const (
+	// ForInstructeur: the State side, and anyone who is not a bailleur
+	// working on its conventions.
+	ForInstructeur Audience = iota
+	// ForBailleur: a bailleur (access.Subject.BailleurSide).
+	ForBailleur
+)
 
-// InstructeurLabel is the short label shown to instructeurs.
-func (s Statut) InstructeurLabel(accord string) string {
+// AudienceOf is the audience of the labels a subject reads.
+func AudienceOf(s *access.Subject) Audience {
+	if s.BailleurSide() {
+		return ForBailleur
+	}
+	return ForInstructeur
+}
+
+// Accord is the agreement of a statut label for a row of this Kind
+// ("convention", "avenant", "dénonciation", "résiliation"): "e" for the
+// feminine ones, "" for an avenant.
+func Accord(kind string) string {
+	if kind == "avenant" {
+		return ""
+	}
+	return "e"
+}
+
+// Label is the statut's label for audience a; accord as Accord returns
+// ("e" when unsure: most rows are conventions).
+func (s Statut) Label(a Audience, accord string) string {
+	if a == ForBailleur {
+		return fill(statutInfos[s].bailleur, accord)
+	}
 	return fill(statutInfos[s].instructeur, accord)
 }
 

@@ -128,9 +128,10 @@ func subjectNoun(c *Convention) string {
 	return "la convention"
 }
 
-// MsgWrongStatut is the refusal of rule r on a convention in statut s.
-func MsgWrongStatut(r Rule, c *Convention) string {
-	return fmt.Sprintf("%s : %s est au statut « %s ».", impossibleDe(r.Verb), subjectNoun(c), c.Statut.NeutralLabel())
+// MsgWrongStatut is the refusal of rule r on convention c, its statut
+// named for audience a.
+func MsgWrongStatut(r Rule, c *Convention, a Audience) string {
+	return fmt.Sprintf("%s : %s est au statut « %s ».", impossibleDe(r.Verb), subjectNoun(c), c.StatutLabel(a))
 }
 
 // impossibleDe elides "de" before a vowel or a mute h: "Impossible

@@ -31,6 +31,7 @@ func TestBrowserAPIDocumentation(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	watchAccessibility(t, p, app.URL, "#swagger-ui")
 	if err := p.Navigate(ctx, app.URL+"/api-siap/v0/schema-ui/"); err != nil {
 		t.Fatal(err)
 	}

@@ -72,6 +72,7 @@ func TestBrowserConventionSteps(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	watchAccessibility(t, p, app.URL)
 	click := func(sel string) { t.Helper(); must(t, p.AndWaitLoad(ctx, func() error { return p.Click(ctx, sel) })) }
 	stepOf := func() string {
 		t.Helper()

@@ -84,6 +84,7 @@ func TestBrowserConventionWalk(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	watchAccessibility(t, p, app.URL)
 	recap := app.URL + "/conventions/recapitulatif/" + conv
 	statut := func() string { return q(`SELECT statut FROM conventions_convention WHERE uuid = $1::uuid`, conv) }
 	click := func(sel string) { t.Helper(); must(t, p.AndWaitLoad(ctx, func() error { return p.Click(ctx, sel) })) }
@@ -154,6 +155,12 @@ func TestBrowserConventionWalk(t *testing.T) {
 		t.Errorf("numéro proposé : %q", numero)
 	}
 	click("#bouton-valider")
+	// The bailleur's answer is still an open comment: the page lists it
+	// and asks to confirm.
+	if statut() != "2. Instruction requise" || !strings.Contains(text(ctx, t, p, "#confirmation-validation"), "Corrigé : Résidence des Lilas.") {
+		t.Fatalf("validation avec un commentaire ouvert : %q, confirmation attendue", statut())
+	}
+	click("#bouton-confirmer-validation")
 	if statut() != "4. A signer" || location(ctx, t, p) != "/conventions/sent/"+conv {
 		t.Fatalf("validation : %q sur %q", statut(), location(ctx, t, p))
 	}

@@ -69,6 +69,7 @@ func TestBrowserLoginLogout(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	watchAccessibility(t, p, app.URL)
 	if err := p.Navigate(ctx, canary.URL+"/"); err != nil {
 		t.Fatal(err)
 	}

@@ -31,6 +31,10 @@ type Page struct {
 	logs       []LogEntry
 	exceptions []string
 	violations []string
+
+	// AfterLoad, when set, runs after every load AndWaitLoad waited for
+	// (the browser tests check each page's accessibility there).
+	AfterLoad func(ctx context.Context) error
 }
 
 // LogEntry is a browser log entry (Log.entryAdded): network failures,
@@ -218,7 +222,21 @@ func (p *Page) AndWaitLoad(ctx context.Context, action func() error) error {
 		return fmt.Errorf("attente du chargement de la page : %w", ctx.Err())
 	}
 	// Let the page's late reports arrive before anyone leaves it.
-	return p.Settle(ctx)
+	if err := p.Settle(ctx); err != nil {
+		return err
+	}
+	if p.AfterLoad != nil {
+		return p.AfterLoad(ctx)
+	}
+	return nil
+}
+
+// SetViewport sets the page's window size in CSS pixels (mobile: a
+// touch device's viewport rules), as a phone or a desktop would.
+func (p *Page) SetViewport(ctx context.Context, width, height int, mobile bool) error {
+	return p.b.Call(ctx, p.session, "Emulation.setDeviceMetricsOverride", map[string]any{
+		"width": width, "height": height, "deviceScaleFactor": 1, "mobile": mobile,
+	}, nil)
 }
 
 // Navigate loads url and waits for its load event.

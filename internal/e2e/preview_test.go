@@ -88,6 +88,7 @@ func TestBrowserPreviewValidatedConvention(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	watchAccessibility(t, p, app.URL)
 	must(t, p.Navigate(ctx, app.URL+"/accounts/login/"))
 	must(t, p.Type(ctx, "#id_username", "dominique.instructeur"))
 	must(t, p.Type(ctx, "#id_password", pw))

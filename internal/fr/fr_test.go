@@ -93,3 +93,16 @@ func TestParseDecimal(t *testing.T) {
 		}
 	}
 }
+
+func TestPlural(t *testing.T) {
+	for _, tc := range []struct {
+		n    int
+		want string
+	}{
+		{0, "0 commentaire ouvert"}, {1, "1 commentaire ouvert"}, {2, "2 commentaires ouverts"}, {1500, "1\u00a0500 commentaires ouverts"},
+	} {
+		if got := Count(tc.n, "commentaire", "commentaires") + " " + Plural(tc.n, "ouvert", "ouverts"); got != tc.want {
+			t.Errorf("%d : %q, attendu %q", tc.n, got, tc.want)
+		}
+	}
+}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/MTES-MCT/apilos-go/internal/fr"
 	"github.com/MTES-MCT/apilos-go/internal/mail"
 )
 
@@ -196,8 +197,8 @@ func Messages(ctx context.Context, q Querier, ev Event, siteURL string) ([]Keyed
 		}
 		add(pick("103", "104"), b, cc,
 			fmt.Sprintf("APiLos – %s validé%s, à signer : %s", capital(i.kind), i.accord(), i.title()),
-			fmt.Sprintf("Bonjour,\n\n%s « %s » a été validé%s par %s.\n\nLe document est à imprimer en %d exemplaire(s), à signer et à envoyer à l'adresse suivante :\n%s\n%s\n\nLe document et la suite de la procédure : %s",
-				capital(i.the()), i.title(), i.accord(), i.administration, max(i.exemplaires, 1), i.administration, i.admAdresse, i.url))
+			fmt.Sprintf("Bonjour,\n\n%s « %s » a été validé%s par %s.\n\nLe document est à imprimer en %s, à signer et à envoyer à l'adresse suivante :\n%s\n%s\n\nLe document et la suite de la procédure : %s",
+				capital(i.the()), i.title(), i.accord(), i.administration, fr.Count(max(i.exemplaires, 1), "exemplaire", "exemplaires"), i.administration, i.admAdresse, i.url))
 	case SurveyBailleur, SurveyInstructeur:
 		to := cleanAddresses([]string{i.actorEmail})
 		key := "138"

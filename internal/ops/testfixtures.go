@@ -41,9 +41,12 @@ type TestFixturesResult struct {
 	// AdministrationCreated / BailleurCreated: false when the row existed
 	// and was updated.
 	AdministrationCreated, BailleurCreated bool
-	UsersCreated                           []string // demo logins created
-	RolesCreated                           int
-	Created                                []Count // generated rows, by kind
+	// BailleurReused is the name of an existing bailleur holding the test
+	// SIREN under another SIRET: it serves as the test bailleur, unchanged.
+	BailleurReused string
+	UsersCreated   []string // demo logins created
+	RolesCreated   int
+	Created        []Count // generated rows, by kind
 	// AlreadyLoaded is true when the programmes of this seed were already
 	// in the database: nothing was generated.
 	AlreadyLoaded bool
@@ -125,17 +128,9 @@ RETURNING id, xmax = 0`, TestAdministrationCode).Scan(&adminID, &res.Administrat
 	if err != nil {
 		return res, fmt.Errorf("administration de test : %w", err)
 	}
-	err = tx.QueryRow(ctx, `INSERT INTO bailleurs_bailleur (uuid, nom, siret, siren, nature_bailleur, sous_nature_bailleur,
-  adresse, code_postal, ville, signataire_nom, signataire_fonction, cree_le, mis_a_jour_le)
-VALUES (gen_random_uuid(), 'Bailleur HLM de test', $1, '123456789', 'HLM', 'OFFICE_PUBLIC_HLM',
-  '1 place de la république', '00100', 'Ma Ville', 'John Doe', 'Directeur', now(), now())
-ON CONFLICT (siret) DO UPDATE SET nom = EXCLUDED.nom, nature_bailleur = EXCLUDED.nature_bailleur,
-  sous_nature_bailleur = EXCLUDED.sous_nature_bailleur, adresse = EXCLUDED.adresse, code_postal = EXCLUDED.code_postal,
-  ville = EXCLUDED.ville, signataire_nom = EXCLUDED.signataire_nom, signataire_fonction = EXCLUDED.signataire_fonction,
-  mis_a_jour_le = now()
-RETURNING id, xmax = 0`, TestBailleurSiret).Scan(&bailleurID, &res.BailleurCreated)
+	bailleurID, res.BailleurCreated, res.BailleurReused, err = upsertTestBailleur(ctx, tx)
 	if err != nil {
-		return res, fmt.Errorf("bailleur de test : %w", err)
+		return res, err
 	}
 
 	// The generator's objects: the demo users are taken from them (same
@@ -165,8 +160,13 @@ RETURNING id, xmax = 0`, TestBailleurSiret).Scan(&bailleurID, &res.BailleurCreat
 				r.set(o.Model, o.PK, bailleurID)
 				continue
 			}
+			siren, _ := o.Fields.Get("siren")
+			uuid, _ := o.Fields.Get("uuid")
+			// Natural keys: SIRET, SIREN, uuid (each unique).
 			var id int
-			err := tx.QueryRow(ctx, `SELECT id FROM bailleurs_bailleur WHERE siret = $1`, siret).Scan(&id)
+			err := tx.QueryRow(ctx, `SELECT id FROM bailleurs_bailleur
+WHERE siret = $1::text OR siren = $2::text OR uuid::text = $3::text
+ORDER BY siret = $1::text DESC, siren = $2::text DESC, id LIMIT 1`, fmt.Sprint(siret), fmt.Sprint(siren), fmt.Sprint(uuid)).Scan(&id)
 			switch {
 			case err == nil:
 				r.set(o.Model, o.PK, id)
@@ -233,6 +233,43 @@ RETURNING id, xmax = 0`, TestBailleurSiret).Scan(&bailleurID, &res.BailleurCreat
 	}
 	res.RolesCreated = n
 	return res, nil
+}
+
+// TestBailleurSiren is the SIREN of the test bailleur.
+const TestBailleurSiren = "123456789"
+
+// upsertTestBailleur creates or updates the test bailleur, found by its
+// natural keys: the row with its SIRET is updated; failing that, a row
+// holding its SIREN (the shared test fixtures' first bailleur has it)
+// becomes the test bailleur as it is, its name returned in reused.
+func upsertTestBailleur(ctx context.Context, tx pgx.Tx) (id int, created bool, reused string, err error) {
+	var bySiret bool
+	err = tx.QueryRow(ctx, `SELECT id, siret = $1, nom FROM bailleurs_bailleur WHERE siret = $1 OR siren = $2
+ORDER BY siret = $1 DESC, id LIMIT 1`, TestBailleurSiret, TestBailleurSiren).Scan(&id, &bySiret, &reused)
+	switch {
+	case errors.Is(err, pgx.ErrNoRows):
+		err = tx.QueryRow(ctx, `INSERT INTO bailleurs_bailleur (uuid, nom, siret, siren, nature_bailleur, sous_nature_bailleur,
+  adresse, code_postal, ville, signataire_nom, signataire_fonction, cree_le, mis_a_jour_le)
+VALUES (gen_random_uuid(), 'Bailleur HLM de test', $1, $2, 'HLM', 'OFFICE_PUBLIC_HLM',
+  '1 place de la république', '00100', 'Ma Ville', 'John Doe', 'Directeur', now(), now())
+RETURNING id`, TestBailleurSiret, TestBailleurSiren).Scan(&id)
+		if err != nil {
+			return 0, false, "", fmt.Errorf("bailleur de test : %w", err)
+		}
+		return id, true, "", nil
+	case err != nil:
+		return 0, false, "", fmt.Errorf("bailleur de test : %w", err)
+	case !bySiret:
+		return id, false, reused, nil
+	}
+	_, err = tx.Exec(ctx, `UPDATE bailleurs_bailleur SET nom = 'Bailleur HLM de test', nature_bailleur = 'HLM',
+  sous_nature_bailleur = 'OFFICE_PUBLIC_HLM', adresse = '1 place de la république', code_postal = '00100',
+  ville = 'Ma Ville', signataire_nom = 'John Doe', signataire_fonction = 'Directeur', mis_a_jour_le = now()
+WHERE id = $1`, id)
+	if err != nil {
+		return 0, false, "", fmt.Errorf("bailleur de test : %w", err)
+	}
+	return id, false, "", nil
 }
 
 // seedLoaded reports whether the generated programmes are already there

@@ -198,6 +198,9 @@ type Row struct {
 	CreeLe          time.Time
 	SigneeLe        *time.Time
 	Score           float64
+	// OperationVisible: the operation page shows this subject something
+	// (convention.OperationVisibleSQL), so the row links to it.
+	OperationVisible bool
 }
 
 // Result is one page.
@@ -227,6 +230,10 @@ type built struct {
 	score string
 	order string
 	args  access.Args
+	// opVisible is the page column telling whether the row's operation
+	// page shows the subject something; pageArgs are args and its own.
+	opVisible string
+	pageArgs  access.Args
 }
 
 // fromSQL is shared by the count and the page. The bailleur is not
@@ -374,6 +381,8 @@ func build(s *access.Subject, f Filters, today time.Time) *built {
 	}
 	order = append(order, "c.cree_le DESC", "c.id DESC")
 	b.order = strings.Join(order, ", ")
+	b.pageArgs = b.args.Clone()
+	b.opVisible = convention.OperationVisibleSQL(s, &b.pageArgs, "op.cle")
 	return b
 }
 
@@ -519,7 +528,7 @@ func pageRows(ctx context.Context, q Querier, b *built, page int, withTotal bool
        p.nom, p.numero_operation, (SELECT b.nom FROM bailleurs_bailleur b WHERE b.id = p.bailleur_id), p.ville, p.code_postal,
        COALESCE((SELECT array_agg(DISTINCT l.financement ORDER BY l.financement) FROM programmes_lot l WHERE l.convention_id = c.id), '{}'),
        COALESCE((SELECT sum(l.nb_logements) FROM programmes_lot l WHERE l.convention_id = c.id), 0)::int8,
-       c.cree_le, c.televersement_convention_signee_le, x.score AS score, x.total
+       c.cree_le, c.televersement_convention_signee_le, x.score AS score, x.total, ` + b.opVisible + `
 FROM (SELECT c.id, ` + b.score + `::float8 AS score, ` + total + `::int8 AS total
 ` + fromSQL + `
 WHERE ` + b.where + `
@@ -527,9 +536,10 @@ ORDER BY ` + b.order + `
 LIMIT ` + strconv.Itoa(PerPage+1) + ` OFFSET ` + strconv.Itoa((page-1)*PerPage) + `) x
 JOIN conventions_convention c ON c.id = x.id
 JOIN programmes_programme p ON p.id = c.programme_id
+CROSS JOIN LATERAL (SELECT p.numero_operation_pour_recherche AS cle) op
 LEFT JOIN conventions_convention pc ON pc.id = c.parent_id
 ORDER BY ` + b.order
-	rows, err := q.Query(ctx, sql, b.args.Values()...)
+	rows, err := q.Query(ctx, sql, b.pageArgs.Values()...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("recherche de conventions : %w", err)
 	}
@@ -538,7 +548,7 @@ ORDER BY ` + b.order
 		var x Row
 		var st string
 		err := r.Scan(&x.UUID, &x.Numero, &st, &x.IsAvenant, &x.ParentNumero, &x.ProgrammeNom, &x.NumeroOperation,
-			&x.BailleurNom, &x.Ville, &x.CodePostal, &x.Financements, &x.NbLogements, &x.CreeLe, &x.SigneeLe, &x.Score, &n)
+			&x.BailleurNom, &x.Ville, &x.CodePostal, &x.Financements, &x.NbLogements, &x.CreeLe, &x.SigneeLe, &x.Score, &n, &x.OperationVisible)
 		x.Statut = convention.Statut(st)
 		return x, err
 	})

@@ -12,9 +12,10 @@ import (
 
 // Role choice of local accounts. A password account may hold several
 // users_role rows (instructeur of two administrations, bailleur of two
-// bailleurs...), but only the current role counts for permissions and
-// scopes. The header lists the roles; a POST stores the chosen one under
-// sessionRoleID, which loadSubject reads at every request.
+// bailleurs...): it sees the union of their scopes, and acts (permissions,
+// wording) through its current role. The header lists the roles; a POST
+// stores the chosen one under sessionRoleID, which loadSubject reads at
+// every request.
 //
 // CERBERE users are refused: their role is the SIAP habilitation, switched
 // from the habilitation menu. During an impersonation the session belongs

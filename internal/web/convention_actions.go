@@ -108,8 +108,8 @@ func (c *conventions) feedback(w http.ResponseWriter, r *http.Request) {
 	if !fromInstructeur {
 		msg = "Le service instructeur a été notifié"
 	}
-	if res.From != res.To {
-		msg += " : statut « " + res.To.NeutralLabel() + " »"
+	if res.From != res.To && res.Convention != nil {
+		msg += " : statut « " + res.Convention.StatutLabel(convention.AudienceOf(sub)) + " »"
 	}
 	c.done(w, r, back, msg+".")
 }
@@ -125,15 +125,20 @@ func (c *conventions) validate(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "formulaire illisible", http.StatusBadRequest)
 		return
 	}
+	in := convention.Validation{Numero: r.PostForm.Get("convention_numero"), ConfirmOpenComments: formBool(r.PostForm.Get("confirmer_commentaires_ouverts"))}
 	var res *convention.Result
 	var after document.AfterValidation
 	err := c.tx(ctx, func(tx pgx.Tx) (err error) {
-		if res, err = convention.Validate(ctx, tx, sub, id, convention.Validation{Numero: r.PostForm.Get("convention_numero")}); err != nil {
+		if res, err = convention.Validate(ctx, tx, sub, id, in); err != nil {
 			return err
 		}
 		after, err = document.RequestAfterValidation(ctx, tx, res.Convention.ID, res.Events)
 		return err
 	})
+	if ref, ok := convention.AsRefusal(err); ok && ref.Reason == convention.ReasonConfirm {
+		c.confirmValidation(w, r, in.Numero, ref.Message)
+		return
+	}
 	if !c.outcome(w, r, err, back) {
 		return
 	}

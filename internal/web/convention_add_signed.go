@@ -110,7 +110,7 @@ func (c *conventions) renderAddSigned(w http.ResponseWriter, r *http.Request, st
 		Operation: op, Action: addSignedURL(op.NumeroOperation)}
 	for _, e := range op.Conventions {
 		v.Conventions = append(v.Conventions, operationConvention{URL: conventionURL(e.Statut, e.UUID), Numero: numeroOr(e.Numero, "sans numéro"),
-			Statut: e.Statut.NeutralLabel(), BadgeClass: e.Statut.BadgeClass(), Financement: programme.FinancementLabel(e.Financement)})
+			Statut: e.Statut.Label(convention.AudienceOf(access.FromContext(ctx)), "e"), BadgeClass: e.Statut.BadgeClass(), Financement: programme.FinancementLabel(e.Financement)})
 	}
 	var annees []programme.Option
 	for _, y := range programme.AnneesSignature(programme.DateOf(c.today())) {

@@ -31,7 +31,7 @@ func TestConventionPagesRender(t *testing.T) {
 		{w.instr, recap(root.UUID), []string{"Convention n° 75.D.25.0300", "Paris Habitat OPH", sp("1_234_567,89_€"), sp("50,00_m²"),
 			sp("250,00_m²"), sp("1_500,00_€"), "CDC pour le foncier", "Garage aérien", "Salle commune", "Terrasse", "AB", "Finalisée"}},
 		{w.bailleur, recap(av.UUID), []string{"Avenant en cours à la convention 75.D.25.0300", "Durée et financement", `aria-pressed="true"`,
-			"Notifier l'instructeur", "0 Commentaire(s) Ouvert(s)"}},
+			"Notifier l'instructeur", "Aucun commentaire ouvert"}},
 		{w.instr, recap(av.UUID), []string{"Demander des corrections au bailleur", `name="convention_numero" value="1"`, "Valider"}},
 		{w.bailleur, recap(proj.UUID), []string{"Soumettre au service instructeur", "pas encore soumis", "Annuler la convention"}},
 		{w.superuser, recap(assoc.UUID), []string{"Type de convention (bailleur non HLM, non SEM)", "Association Toit"}},
@@ -83,7 +83,7 @@ func TestCommentsOverHTTP(t *testing.T) {
 		t.Fatalf("commentaire : %d %q", res.StatusCode, res.Header.Get("Location"))
 	}
 	_, page := w.instr.get(recap(c.UUID))
-	for _, want := range []string{"1 Commentaire(s) Ouvert(s) (Non-résolu(s))", "Le nom ne correspond pas au permis", "Nom de l'opération", "Marquer comme clos"} {
+	for _, want := range []string{"1 commentaire ouvert (non résolu)", "Le nom ne correspond pas au permis", "Nom de l'opération", "Marquer comme clos"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("récapitulatif : %q absent", want)
 		}

@@ -59,6 +59,10 @@ func (c *conventions) postAction(w http.ResponseWriter, r *http.Request) {
 	conv := k.Convention
 	id := conv.UUID.String()
 	v := postActionView{Page: c.s.page(r, "Vue d'ensemble"), Flashes: c.s.popFlashes(ctx), H: header(conv, sub)}
+	if err := c.withOperationLink(ctx, conv, sub, &v.H); err != nil {
+		c.s.serverError(w, r, err)
+		return
+	}
 	v.Title = v.H.Title + " — vue d'ensemble"
 	if conv.NomFichierSigne != "" {
 		v.SignedURL, v.SignedName = "/conventions/display_pdf/"+id, conv.NomFichierSigne
@@ -110,7 +114,7 @@ func (c *conventions) postAction(w http.ResponseWriter, r *http.Request) {
 			labels = append(labels, label(programme.AvenantTypes, t))
 		}
 		row := avenantRow{URL: conventionURL(a.Statut, a.UUID.String()), Numero: numeroOr(a.Numero, "en cours"),
-			Statut: a.Statut.NeutralLabel(), BadgeClass: a.Statut.BadgeClass(), Types: strings.Join(labels, ", "), SigneeLe: fmtDate(a.SigneeLe)}
+			Statut: a.Statut.Label(v.H.Audience, convention.Accord(a.Kind())), BadgeClass: a.Statut.BadgeClass(), Types: strings.Join(labels, ", "), SigneeLe: fmtDate(a.SigneeLe)}
 		switch {
 		case a.IsDenonciation():
 			v.Denonciations = append(v.Denonciations, row)
@@ -166,8 +170,8 @@ func (c *conventions) journal(w http.ResponseWriter, r *http.Request) {
 	}
 	v := journalView{Page: c.s.page(r, "Historique"), H: header(conv, sub)}
 	for _, h := range hist {
-		v.History = append(v.History, historyRow{Date: fr.DateTime(h.CreeLe), From: h.StatutPrecedent.NeutralLabel(),
-			To: h.Statut.NeutralLabel(), User: orDash(h.UserName), Comment: h.Commentaire})
+		v.History = append(v.History, historyRow{Date: fr.DateTime(h.CreeLe), From: v.H.statutLabel(h.StatutPrecedent),
+			To: v.H.statutLabel(h.Statut), User: orDash(h.UserName), Comment: h.Commentaire})
 	}
 	c.s.render(w, r, http.StatusOK, "convention_journal", v)
 }

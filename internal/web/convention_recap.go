@@ -165,6 +165,9 @@ func (c *conventions) buildRecap(r *http.Request, confirm string) (*recapView, e
 	q := c.s.opts.DB
 	id := conv.UUID.String()
 	v := &recapView{Page: c.s.page(r, "Récapitulatif"), Flashes: c.s.popFlashes(ctx), H: header(conv, sub)}
+	if err := c.withOperationLink(ctx, conv, sub, &v.H); err != nil {
+		return nil, err
+	}
 	v.Title = v.H.Title + " — récapitulatif"
 	ix, err := newCommentIndex(ctx, q, k, recapURL(id))
 	if err != nil {
@@ -175,7 +178,11 @@ func (c *conventions) buildRecap(r *http.Request, confirm string) (*recapView, e
 	}
 	switch {
 	case conv.Statut == convention.Projet:
-		v.Banner = "Le document de convention n'est pas encore soumis à l'instruction : le bailleur peut encore le modifier."
+		// Promise a change only to who may make it now.
+		v.Banner = "Le document n'est pas encore soumis à l'instruction."
+		if k.Editable() {
+			v.Banner += " Vous pouvez encore le modifier."
+		}
 	case conv.Statut.IsCompleted() && conv.TeleversementSigneeLe != nil:
 		v.Banner = fmt.Sprintf("%s %s signé%s le %s.", strings.ToUpper(conv.Kind()[:1])+conv.Kind()[1:],
 			numeroOr(conv.Numero, ""), accordOf(conv), fr.DateLong(*conv.TeleversementSigneeLe))
@@ -195,13 +202,14 @@ func (c *conventions) buildRecap(r *http.Request, confirm string) (*recapView, e
 		return nil, err
 	}
 	for _, h := range hist {
-		v.History = append(v.History, historyRow{Date: fr.DateTime(h.CreeLe), From: h.StatutPrecedent.NeutralLabel(),
-			To: h.Statut.NeutralLabel(), User: orDash(h.UserName), Comment: h.Commentaire})
+		v.History = append(v.History, historyRow{Date: fr.DateTime(h.CreeLe), From: v.H.statutLabel(h.StatutPrecedent),
+			To: v.H.statutLabel(h.Statut), User: orDash(h.UserName), Comment: h.Commentaire})
 	}
 	if err := c.recapActions(ctx, k, v); err != nil {
 		return nil, err
 	}
-	if conv.IsAvenant() {
+	// A dénonciation or a résiliation has its one fixed type: no toggles.
+	if conv.Kind() == "avenant" {
 		if err := c.avenantToggles(ctx, k, v); err != nil {
 			return nil, err
 		}
@@ -212,12 +220,7 @@ func (c *conventions) buildRecap(r *http.Request, confirm string) (*recapView, e
 	return v, nil
 }
 
-func accordOf(c *convention.Convention) string {
-	if c.Kind() == "avenant" {
-		return ""
-	}
-	return "e"
-}
+func accordOf(c *convention.Convention) string { return convention.Accord(c.Kind()) }
 
 // recapActions shows the action blocks the capability allows, and why a
 // shown but blocked action is not possible yet.

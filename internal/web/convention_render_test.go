@@ -43,7 +43,7 @@ func init() {
 					Cancel: true, Type1and2: &type1and2Form{Value: "Type1", Editable: true}},
 				AvenantTypes:   []avenantTypeToggle{{Nom: "duree", Label: "Durée et financement", Checked: true, Editable: true}, {Nom: "logements", Label: "Logements", Editable: true}},
 				ConfirmUncheck: "duree", ConfirmUncheckLabel: "Durée et financement"},
-			[]string{"Convention n° 13.D.25.0001", "Nom à corriger", "1 Commentaire(s) Ouvert(s) (Non-résolu(s))", `action="/comments/"`,
+			[]string{"Convention n° 13.D.25.0001", "Nom à corriger", "1 commentaire ouvert (non résolu)", `action="/comments/"`,
 				"Marquer comme résolu", `name="SubmitConvention"`, `value="13.D.26.0001"`, "Demander des corrections au bailleur",
 				"100 000,00 €", "Garage aérien", "Salle commune", `name="uncheck_avenant_type" value="duree"`, "Confirmer le retrait",
 				`action="/conventions/remove_from_avenant/`, "À instruire", `value="Type1" selected`}
@@ -64,6 +64,11 @@ func init() {
 	renderFixtures["convention_journal"] = func(p Page) (any, []string) {
 		return journalView{Page: p, H: h, History: []historyRow{{Date: "05/01/2024 10:00", From: "En projet", To: "À instruire", User: "Camille", Comment: "Voici"}}},
 			[]string{"Historique des statuts", "Voici", "Camille"}
+	}
+	renderFixtures["convention_validate_confirm"] = func(p Page) (any, []string) {
+		return validateConfirmView{Page: p, H: h, Question: "1 commentaire encore ouvert : confirmez-vous la validation ?", Numero: "75.D.26.0001",
+				Rows: []openCommentRow{{Label: "Nom de l'opération", Message: "À revoir", Author: "Dominique", Date: "05/01/2024 10:00", Anchor: "/x#c"}}},
+			[]string{"confirmez-vous la validation", "À revoir", `name="confirmer_commentaires_ouverts" value="1"`, `value="75.D.26.0001"`}
 	}
 	renderFixtures["convention_end"] = func(p Page) (any, []string) {
 		return endFormView{Page: p, Flashes: flashes, H: h, Resiliation: true, Action: "/conventions/resiliation/x", Date: "2030-06-30", Motif: "Vente", Editable: true},

@@ -260,7 +260,7 @@ func TestScenario12CancelReactivate(t *testing.T) {
 	s := w.add(cconv{statut: string(convention.Signee)})
 	before := w.snapshot(s.ID)
 	page := w.instr.follow(w.instr.post(recap(s.UUID), url.Values{"cancel_convention": {"1"}}))
-	if w.snapshot(s.ID) != before || !strings.Contains(page, "au statut « Valide »") {
+	if w.snapshot(s.ID) != before || !strings.Contains(page, "au statut « Finalisée »") {
 		t.Error("annulation d'une convention signée : changement ou message absent")
 	}
 	w.instr.follow(w.instr.post(recap(c.UUID), url.Values{"reactive_convention": {"1"}}))

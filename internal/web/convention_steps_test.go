@@ -474,7 +474,8 @@ func TestStepScenarioFillSubmitCorrectValidate(t *testing.T) {
 			if c.conv.parent != 0 {
 				num = "1"
 			}
-			if res := w.instr.post("/conventions/validate/"+conv.UUID, url.Values{"convention_numero": {num}}); res.StatusCode != http.StatusSeeOther ||
+			// The comments stay open: the instructeur confirms (issue 12.6).
+			if res := w.instr.post("/conventions/validate/"+conv.UUID, url.Values{"convention_numero": {num}, "confirmer_commentaires_ouverts": {"1"}}); res.StatusCode != http.StatusSeeOther ||
 				w.statut(conv.ID) != string(convention.ASigner) {
 				t.Errorf("validation : %d, statut %s", res.StatusCode, w.statut(conv.ID))
 			}

@@ -33,6 +33,40 @@ type conventionHeader struct {
 	ParentURL   string // the convention of an avenant
 	IsAvenant   bool
 	IsCompleted bool
+	// OperationURL links the operation page when it shows the user
+	// something (set by withOperationLink).
+	OperationURL string
+	// Audience is whose statut labels the page shows; accord the
+	// agreement of this row's labels.
+	Audience convention.Audience
+	accord   string
+}
+
+// withOperationLink sets OperationURL when the operation page of the
+// convention shows the user something.
+func (c *conventions) withOperationLink(ctx context.Context, conv *convention.Convention, sub *access.Subject, h *conventionHeader) error {
+	ok, err := convention.OperationVisible(ctx, c.s.opts.DB, sub, conv.NumeroOperation)
+	if err != nil {
+		return err
+	}
+	if ok {
+		h.OperationURL = convention.OperationURL(conv.NumeroOperation)
+	}
+	return nil
+}
+
+// statutLabel names statut st of this convention for the page's reader.
+func (h conventionHeader) statutLabel(st convention.Statut) string {
+	return st.Label(h.Audience, h.accord)
+}
+
+// rowKind is the wording of a list row that only knows whether it is an
+// avenant.
+func rowKind(isAvenant bool) string {
+	if isAvenant {
+		return "avenant"
+	}
+	return "convention"
 }
 
 func header(c *convention.Convention, sub *access.Subject) conventionHeader {
@@ -42,18 +76,9 @@ func header(c *convention.Convention, sub *access.Subject) conventionHeader {
 		BadgeClass: c.Statut.BadgeClass(), RecapURL: recapURL(id), JournalURL: "/conventions/journal/" + id,
 		IsAvenant: c.IsAvenant(), IsCompleted: c.Statut.IsCompleted(),
 	}
-	accord := "e"
-	if c.Kind() == "avenant" {
-		accord = ""
-	}
-	switch {
-	case sub.InstructeurSide():
-		h.Statut = c.Statut.InstructeurLabel(accord)
-	case sub.BailleurSide():
-		h.Statut = c.Statut.BailleurLabel(accord)
-	default:
-		h.Statut = c.Statut.NeutralLabel()
-	}
+	h.Audience = convention.AudienceOf(sub)
+	h.Statut = c.StatutLabel(h.Audience)
+	h.accord = convention.Accord(c.Kind())
 	switch c.Kind() {
 	case "dénonciation":
 		h.Title = "Dénonciation de la convention " + orDash(c.ParentNumero)

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -300,7 +301,7 @@ func check(t *testing.T, h http.Handler, method, path, addr string, cookie *http
 
 // TestSubjectLoadedFromSession: for every persona, the Subject built
 // from its session (one query) is exactly the expected one: current role
-// only (not the older B3 role every local persona keeps), bailleur
+// (not the older B3 role every CERBERE persona keeps), bailleur
 // children, département filter, CERBERE role from the session.
 func TestSubjectLoadedFromSession(t *testing.T) {
 	pool := dbtest.Pool(t)
@@ -328,10 +329,11 @@ func TestSubjectLoadedFromSession(t *testing.T) {
 		}
 	}
 	// A local account may choose another of its roles: the chosen one is
-	// the current role, and only it.
+	// the current role; both roles make its scope.
 	p := world.Persona("instructeur")
 	var old int64
-	if err := pool.QueryRow(context.Background(), `SELECT id FROM users_role WHERE user_id = $1 AND typologie = 'BAILLEUR'`, p.UserID).Scan(&old); err != nil {
+	if err := pool.QueryRow(context.Background(), `INSERT INTO users_role (typologie, bailleur_id, user_id, group_id)
+SELECT 'BAILLEUR', $1, $2, g.id FROM auth_group g WHERE g.name = 'bailleur' RETURNING id`, world.Bailleurs["B3"], p.UserID).Scan(&old); err != nil {
 		t.Fatal(err)
 	}
 	ctx, _ := s.sessions.Load(context.Background(), "")
@@ -343,6 +345,10 @@ func TestSubjectLoadedFromSession(t *testing.T) {
 	}
 	if got.Kind() != access.KindBailleur || got.Role.ID != old || got.Role.AdministrationID != 0 {
 		t.Errorf("rôle choisi : %+v", got.Role)
+	}
+	if len(got.ScopeRoles) != 2 || got.ScopeRoles[0].Role.ID != p.RoleID || got.ScopeRoles[1].Role.ID != old ||
+		!slices.Equal(got.ScopeRoles[1].BailleurIDs, []int64{world.Bailleurs["B3"]}) {
+		t.Errorf("rôles du périmètre : %+v", got.ScopeRoles)
 	}
 	// A role id that is not the user's falls back to its first role.
 	s.sessions.Put(ctx, sessionRoleID, world.Persona("bailleur").RoleID)

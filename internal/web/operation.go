@@ -63,7 +63,7 @@ func (c *conventions) operation(w http.ResponseWriter, r *http.Request) {
 			title = "Avenant " + title
 		}
 		v.Conventions = append(v.Conventions, operationConvention{URL: conventionURL(l.Statut, l.UUID.String()), Numero: title,
-			Statut: l.Statut.NeutralLabel(), BadgeClass: l.Statut.BadgeClass(), Financement: search.Label(search.Financements, l.Financement),
+			Statut: l.Statut.Label(convention.AudienceOf(sub), convention.Accord(rowKind(l.IsAvenant))), BadgeClass: l.Statut.BadgeClass(), Financement: search.Label(search.Financements, l.Financement),
 			Logements: fmtInt(l.NbLogements), TypeHabitat: label(programme.TypesHabitat, l.TypeHabitat), CreeLe: fr.DateShort(l.CreeLe), IsAvenant: l.IsAvenant})
 	}
 	if len(v.Programmes) == 0 {

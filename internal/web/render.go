@@ -12,6 +12,7 @@ import (
 	"github.com/MTES-MCT/apilos-go/internal/access"
 	"github.com/MTES-MCT/apilos-go/internal/config"
 	"github.com/MTES-MCT/apilos-go/internal/convention"
+	"github.com/MTES-MCT/apilos-go/internal/fr"
 )
 
 //go:embed templates
@@ -89,6 +90,8 @@ func newRenderer(a *assets) (*renderer, error) {
 		"static": a.URL,
 		// pictogram is the URL of a DSFR pictogram, e.g. "buildings/house.svg".
 		"pictogram": func(name string) string { return a.URL("vendor/dsfr/artwork/pictograms/" + name) },
+		// count writes "3 commentaires", "1 commentaire" (internal/fr).
+		"count": fr.Count,
 	}
 	base, err := template.New("layout").Funcs(funcs).Option("missingkey=error").
 		ParseFS(templateFiles, "templates/layout/*.html")

@@ -56,17 +56,20 @@ type pageLink struct {
 }
 
 type searchRow struct {
-	URL         string
-	Numero      string
-	IsAvenant   bool
-	Statut      string
-	BadgeClass  string
-	Operation   string
-	NumOp       string
-	Bailleur    string
-	Commune     string
-	Financement string
-	Logements   string
+	URL        string
+	Numero     string
+	IsAvenant  bool
+	Statut     string
+	BadgeClass string
+	Operation  string
+	NumOp      string
+	// OperationURL links the operation page when it shows the user
+	// something ("" otherwise).
+	OperationURL string
+	Bailleur     string
+	Commune      string
+	Financement  string
+	Logements    string
 }
 
 var sortChoices = []option{
@@ -105,7 +108,7 @@ func (c *conventions) search(w http.ResponseWriter, r *http.Request) {
 	v.ExportURL = withQuery("/conventions/export-list", base)
 
 	for _, st := range convention.Statuts {
-		v.Statuts = append(v.Statuts, option{string(st), st.NeutralLabel(), slices.Contains(f.Statuts, string(st))})
+		v.Statuts = append(v.Statuts, option{string(st), st.Label(convention.AudienceOf(sub), "e"), slices.Contains(f.Statuts, string(st))})
 	}
 	for _, ch := range search.Financements {
 		v.Financements = append(v.Financements, option{ch.Code, ch.Label, ch.Code == f.Financement})
@@ -135,9 +138,12 @@ func (c *conventions) search(w http.ResponseWriter, r *http.Request) {
 	for _, row := range res.Rows {
 		sr := searchRow{
 			URL: conventionURL(row.Statut, row.UUID), Numero: row.Numero, IsAvenant: row.IsAvenant,
-			Statut: row.Statut.NeutralLabel(), BadgeClass: row.Statut.BadgeClass(),
+			Statut: row.Statut.Label(convention.AudienceOf(sub), convention.Accord(rowKind(row.IsAvenant))), BadgeClass: row.Statut.BadgeClass(),
 			Operation: row.ProgrammeNom, NumOp: row.NumeroOperation, Bailleur: row.BailleurNom,
 			Commune: strings.TrimSpace(row.CodePostal + " " + row.Ville), Logements: fr.Int(row.NbLogements),
+		}
+		if row.OperationVisible {
+			sr.OperationURL = convention.OperationURL(row.NumeroOperation)
 		}
 		var fins []string
 		for _, code := range row.Financements {

@@ -307,9 +307,11 @@ SELECT $1, $2, $3, $4, g.id, $6, $7 FROM auth_group g WHERE g.name = $5 RETURNIN
 				}
 			}
 		}
-		// A former role must never count (the reference looked at all of
-		// them): every local persona also keeps an old bailleur role on B3.
-		if !s.cerbere && s.typologie != "" {
+		// A former habilitation's role must never count (the reference
+		// looked at all of them): every CERBERE persona also keeps an old
+		// bailleur role on B3. (A local account's roles are all current:
+		// it sees their union, see TestScopeUnionOfLocalRoles.)
+		if s.cerbere && s.typologie != "" {
 			_, err := pool.Exec(ctx, `INSERT INTO users_role (typologie, bailleur_id, user_id, group_id)
 SELECT 'BAILLEUR', $1, $2, g.id FROM auth_group g WHERE g.name = 'bailleur'`, w.Bailleurs["B3"], uid)
 			must(err, "ancien rôle")
