@@ -34,10 +34,6 @@ func (c *conventions) newAvenant(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	sub := access.FromContext(ctx)
 	cr, id := ref(r)
-	if err := r.ParseForm(); err != nil {
-		http.Error(w, "formulaire illisible", http.StatusBadRequest)
-		return
-	}
 	typ := strings.TrimSpace(r.PostForm.Get("avenant_type"))
 	back := postActionURL(cr.UUID)
 	if cr.ParentID != 0 {
@@ -82,10 +78,6 @@ func (c *conventions) removeFromAvenant(w http.ResponseWriter, r *http.Request) 
 	sub := access.FromContext(ctx)
 	cr, id := ref(r)
 	back := recapURL(cr.UUID)
-	if err := r.ParseForm(); err != nil {
-		http.Error(w, "formulaire illisible", http.StatusBadRequest)
-		return
-	}
 	typ := r.PostForm.Get("avenant_type")
 	err := c.tx(ctx, func(tx pgx.Tx) error { return convention.RemoveAvenantType(ctx, tx, sub, id, typ) })
 	if c.outcome(w, r, err, back) {
@@ -184,10 +176,6 @@ func (c *conventions) denonciationPost(w http.ResponseWriter, r *http.Request) {
 	sub := access.FromContext(ctx)
 	cr, id := ref(r)
 	back := "/conventions/denonciation/" + cr.UUID
-	if err := r.ParseForm(); err != nil {
-		http.Error(w, "formulaire illisible", http.StatusBadRequest)
-		return
-	}
 	date, ok := c.formDate(w, r, "date_denonciation", convention.MsgDenonciationDateMissing, back)
 	if !ok {
 		return
@@ -207,10 +195,6 @@ func (c *conventions) resiliationPost(w http.ResponseWriter, r *http.Request) {
 	sub := access.FromContext(ctx)
 	cr, id := ref(r)
 	back := "/conventions/resiliation/" + cr.UUID
-	if err := r.ParseForm(); err != nil {
-		http.Error(w, "formulaire illisible", http.StatusBadRequest)
-		return
-	}
 	date, ok := c.formDate(w, r, "date_resiliation", convention.MsgResiliationDateMissing, back)
 	if !ok {
 		return

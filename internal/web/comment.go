@@ -85,10 +85,6 @@ func (c *conventions) commentAdd(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	} else {
-		if err := r.ParseForm(); err != nil {
-			http.Error(w, "formulaire illisible", http.StatusBadRequest)
-			return
-		}
 		in.Comment, in.ObjectName, in.ObjectField = r.PostForm.Get("comment"), r.PostForm.Get("object_name"), r.PostForm.Get("object_field")
 		in.ObjectUUID, in.ConventionUUID = r.PostForm.Get("object_uuid"), r.PostForm.Get("convention_uuid")
 		next = localNext(r.PostForm.Get("next"))
@@ -160,10 +156,6 @@ func (c *conventions) commentUpdate(w http.ResponseWriter, r *http.Request) {
 			action, message = "edit", *in.Message
 		}
 	} else {
-		if err := r.ParseForm(); err != nil {
-			http.Error(w, "formulaire illisible", http.StatusBadRequest)
-			return
-		}
 		action, message, next = r.PostForm.Get("action"), r.PostForm.Get("message"), localNext(r.PostForm.Get("next"))
 	}
 	var cm *comment.Comment

@@ -28,10 +28,6 @@ func (c *conventions) save(w http.ResponseWriter, r *http.Request) {
 	sub := access.FromContext(ctx)
 	cr, id := ref(r)
 	back := recapURL(cr.UUID)
-	if err := r.ParseForm(); err != nil {
-		http.Error(w, "formulaire illisible", http.StatusBadRequest)
-		return
-	}
 	var (
 		op   func(pgx.Tx) (*convention.Result, error)
 		to   string
@@ -85,10 +81,6 @@ func (c *conventions) feedback(w http.ResponseWriter, r *http.Request) {
 	sub := access.FromContext(ctx)
 	cr, id := ref(r)
 	back := recapURL(cr.UUID)
-	if err := r.ParseForm(); err != nil {
-		http.Error(w, "formulaire illisible", http.StatusBadRequest)
-		return
-	}
 	f := convention.Feedback{Comment: r.PostForm.Get("comment"), SendCopy: formBool(r.PostForm.Get("send_copy"))}
 	fromInstructeur := formBool(r.PostForm.Get("from_instructeur"))
 	var res *convention.Result
@@ -121,10 +113,6 @@ func (c *conventions) validate(w http.ResponseWriter, r *http.Request) {
 	sub := access.FromContext(ctx)
 	cr, id := ref(r)
 	back := recapURL(cr.UUID) + "#validation"
-	if err := r.ParseForm(); err != nil {
-		http.Error(w, "formulaire illisible", http.StatusBadRequest)
-		return
-	}
 	in := convention.Validation{Numero: r.PostForm.Get("convention_numero"), ConfirmOpenComments: formBool(r.PostForm.Get("confirmer_commentaires_ouverts"))}
 	var res *convention.Result
 	var after document.AfterValidation

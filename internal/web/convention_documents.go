@@ -154,10 +154,6 @@ func (c *conventions) signedDatePost(w http.ResponseWriter, r *http.Request) {
 	sub := access.FromContext(ctx)
 	cr, id := ref(r)
 	back := "/conventions/upload_signed/date/" + cr.UUID
-	if err := r.ParseForm(); err != nil {
-		http.Error(w, "formulaire illisible", http.StatusBadRequest)
-		return
-	}
 	date, ok := c.formDate(w, r, "televersement_convention_signee_le", convention.MsgSignatureDateMissing, back)
 	if !ok {
 		return
@@ -235,10 +231,6 @@ func (c *conventions) publicationDate(w http.ResponseWriter, r *http.Request) {
 	sub := access.FromContext(ctx)
 	cr, id := ref(r)
 	back := "/conventions/publication/" + cr.UUID + "/upload-preview"
-	if err := r.ParseForm(); err != nil {
-		http.Error(w, "formulaire illisible", http.StatusBadRequest)
-		return
-	}
 	date, ok := c.formDate(w, r, "date_publication_spf", convention.MsgPublicationDateMissing, back)
 	if !ok {
 		return

@@ -34,10 +34,6 @@ func (s *server) generatedDocumentRoutes() {
 func (c *conventions) generateDocx(w http.ResponseWriter, r *http.Request) {
 	opts := []document.Option{document.WithStorage(c.storage)}
 	if r.Method == http.MethodPost {
-		if err := r.ParseForm(); err != nil {
-			http.Error(w, "formulaire illisible", http.StatusBadRequest)
-			return
-		}
 		if r.PostForm.Get("without_filigram") != "" {
 			opts = append(opts, document.WithoutFiligrane())
 		}

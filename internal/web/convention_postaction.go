@@ -133,10 +133,6 @@ func (c *conventions) postActionPost(w http.ResponseWriter, r *http.Request) {
 	sub := access.FromContext(ctx)
 	cr, id := ref(r)
 	back := postActionURL(cr.UUID)
-	if err := r.ParseForm(); err != nil {
-		http.Error(w, "formulaire illisible", http.StatusBadRequest)
-		return
-	}
 	date, ok := c.formDate(w, r, "televersement_convention_signee_le", convention.MsgSignatureDateMissing, back)
 	if !ok {
 		return

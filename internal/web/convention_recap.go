@@ -300,10 +300,6 @@ func (c *conventions) recapPost(w http.ResponseWriter, r *http.Request) {
 	sub := access.FromContext(ctx)
 	cr, id := ref(r)
 	back := recapURL(cr.UUID)
-	if err := r.ParseForm(); err != nil {
-		http.Error(w, "formulaire illisible", http.StatusBadRequest)
-		return
-	}
 	switch {
 	case r.PostForm.Has("cancel_convention"):
 		var res *convention.Result
