@@ -59,7 +59,7 @@ func generateDocument(d Deps) Handler {
 		}
 		s := &notify.Sender{Pool: d.Pool, Mailer: m, SiteURL: d.SiteURL, Logger: d.Logger,
 			Attach: func(ctx context.Context, ev notify.Event) ([]mail.Attachment, error) {
-				return document.MailAttachment(ctx, d.Storage, ev.ConventionUUID)
+				return document.MailAttachment(ctx, d.Pool, d.Storage, ev.ConventionUUID)
 			}}
 		_, err = s.Send(ctx, *p.Then)
 		return err
