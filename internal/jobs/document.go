@@ -15,7 +15,8 @@ import (
 
 // GenerateDocument builds a convention's document (.docx), converts it to
 // PDF with LibreOffice and stores both (spec workflows §6.4); then, for a
-// validation, sends the e-mail to the bailleur with the PDF. Retried as
+// validation, sends the e-mail to the bailleur with the PDF (or, for a
+// foyer or résidence, the zip of document.MailAttachment). Retried as
 // the reference's task_generate_pdf: 3 new attempts, backoff capped at
 // 10 minutes. A retried or duplicated task leaves one document.
 var GenerateDocument = Kind{
