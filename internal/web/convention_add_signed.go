@@ -18,9 +18,8 @@ import (
 
 // The "ajout simplifié" of a convention signed outside APiLos (spec
 // workflows §2.3): step 1 finds the operation, step 2 adds the signed
-// convention with its PDF. Step 3 (the historic avenants) is the
-// post-validation page of the added convention, where avenants are
-// created.
+// convention with its PDF, step 3 (convention_add_signed_avenants.go)
+// adds the avenants it already had.
 
 func init() {
 	routeGroups = append(routeGroups, (*server).addSignedRoutes)
@@ -161,5 +160,5 @@ func (c *conventions) addSignedPost(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c.enqueueScans(r, res.Scans)
-	c.done(w, r, postActionURL(res.UUID.String()), programme.MsgSignedAdded(strings.TrimSpace(in.Numero)))
+	c.done(w, r, addAvenantsURL(res.UUID.String()), programme.MsgSignedAdded(strings.TrimSpace(in.Numero)))
 }
