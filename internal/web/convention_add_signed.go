@@ -2,7 +2,6 @@ package web
 
 import (
 	"errors"
-	"io"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -133,21 +132,15 @@ func (c *conventions) addSignedPost(w http.ResponseWriter, r *http.Request) {
 	numero := r.PathValue("numero")
 	f := r.PostForm
 	in := programme.SignedInput{Numero: f.Get("numero"), NbLogements: f.Get("nb_logements"), Financement: f.Get("financement"),
-		AnneeSignature: f.Get("annee_signature"), File: convention.File{Size: -1}}
-	file, err := multipartFile(r, "nom_fichier_signe")
-	if !c.outcome(w, r, err, addSignedURL(numero)) {
+		AnneeSignature: f.Get("annee_signature")}
+	file, done, ok := c.signedFile(w, r, addSignedURL(numero))
+	if !ok {
 		return
 	}
-	if file != nil {
-		defer file.Close()
-		in.File.Body = io.Reader(file)
-	}
-	if c.storage == nil {
-		c.s.serverError(w, r, errors.New("aucun stockage de fichiers configuré"))
-		return
-	}
+	defer done()
+	in.File = file
 	var res *programme.Created
-	err = c.tx(ctx, func(tx pgx.Tx) (err error) {
+	err := c.tx(ctx, func(tx pgx.Tx) (err error) {
 		res, err = programme.AddSignedConvention(ctx, tx, c.storage, access.FromContext(ctx), numero, in,
 			programme.Env{Today: programme.DateOf(c.today())})
 		return
@@ -161,4 +154,26 @@ func (c *conventions) addSignedPost(w http.ResponseWriter, r *http.Request) {
 	}
 	c.enqueueScans(r, res.Scans)
 	c.done(w, r, addAvenantsURL(res.UUID.String()), programme.MsgSignedAdded(strings.TrimSpace(in.Numero)))
+}
+
+// signedFile opens the signed PDF posted in nom_fichier_signe (Body nil
+// when none was sent: the domain names the missing field). ok is false
+// when the answer is already written; done closes the file.
+func (c *conventions) signedFile(w http.ResponseWriter, r *http.Request, back string) (f convention.File, done func(), ok bool) {
+	f, done = convention.File{Size: -1}, func() {}
+	file, err := multipartFile(r, "nom_fichier_signe")
+	if !c.outcome(w, r, err, back) {
+		return f, done, false
+	}
+	if c.storage == nil {
+		if file != nil {
+			file.Close()
+		}
+		c.s.serverError(w, r, errors.New("aucun stockage de fichiers configuré"))
+		return f, done, false
+	}
+	if file != nil {
+		f.Body, done = file, func() { file.Close() }
+	}
+	return f, done, true
 }

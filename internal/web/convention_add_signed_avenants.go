@@ -1,8 +1,6 @@
 package web
 
 import (
-	"errors"
-	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -108,19 +106,13 @@ func (c *conventions) addAvenantsPost(w http.ResponseWriter, r *http.Request) {
 	back := addAvenantsURL(id.String())
 	f := r.PostForm
 	in := programme.SignedAvenantInput{Numero: f.Get("numero"), AnneeSignature: f.Get("annee_signature"), Bailleur: f.Get("bailleur"),
-		ChampLibre: f.Get("champ_libre_avenant"), NbLogements: f.Get("nb_logements"), File: convention.File{Size: -1}}
-	file, err := multipartFile(r, "nom_fichier_signe")
-	if !c.outcome(w, r, err, back) {
+		ChampLibre: f.Get("champ_libre_avenant"), NbLogements: f.Get("nb_logements")}
+	file, done, ok := c.signedFile(w, r, back)
+	if !ok {
 		return
 	}
-	if file != nil {
-		defer file.Close()
-		in.File.Body = io.Reader(file)
-	}
-	if c.storage == nil {
-		c.s.serverError(w, r, errors.New("aucun stockage de fichiers configuré"))
-		return
-	}
+	defer done()
+	in.File = file
 	var res *programme.Created
 	err = c.tx(ctx, func(tx pgx.Tx) (err error) {
 		res, err = programme.AddSignedAvenant(ctx, tx, c.storage, access.FromContext(ctx), id, in,
