@@ -78,7 +78,9 @@ func CheckImport(s *access.Subject) error {
 // are fetched or created, the root programme of the number is fetched or
 // created (then its nature, administration and type are refreshed from
 // SIAP), and every financement of the operation gets its convention with
-// one lot, unless it has one already. A second import creates nothing.
+// one lot, unless it has one already; a new lot gets the prêts and
+// stationnements of its financement (planOf). A second import creates
+// nothing.
 // The programme must then be inside s's scope, else ErrNotFound (the
 // caller rolls back). It returns the operation number and the
 // financements whose convention it created.
@@ -173,7 +175,7 @@ func Import(ctx context.Context, tx pgx.Tx, s *access.Subject, op siap.Operation
 	}
 	res := Imported{Numero: numero}
 	for _, f := range fins {
-		created, err := ensureConvention(ctx, tx, progID, f, creePar)
+		created, err := ensureConvention(ctx, tx, op, progID, f, creePar)
 		if err != nil {
 			return Imported{}, err
 		}
@@ -274,9 +276,10 @@ func address(l siap.DonneesLocalisation) (adresse, codePostal, ville string) {
 }
 
 // ensureConvention gives the programme's financement its root
-// convention with a lot, unless one exists (false); two is SIAP data
-// APiLos cannot choose between.
-func ensureConvention(ctx context.Context, tx pgx.Tx, progID int64, lp lotPlan, creePar *int64) (bool, error) {
+// convention with a lot, and the lot its prêts and stationnements from
+// the financing plan of op, unless a convention exists (false); two is
+// SIAP data APiLos cannot choose between.
+func ensureConvention(ctx context.Context, tx pgx.Tx, op siap.Operation, progID int64, lp lotPlan, creePar *int64) (bool, error) {
 	found, err := ids(ctx, tx, `SELECT DISTINCT c.id FROM conventions_convention c JOIN programmes_lot l ON l.convention_id = c.id
 		WHERE c.programme_id = $1 AND c.parent_id IS NULL AND l.financement = $2`, progID, lp.financement)
 	if err != nil {
@@ -289,16 +292,21 @@ func ensureConvention(ctx context.Context, tx pgx.Tx, progID int64, lp lotPlan, 
 	default:
 		return false, dataError(fmt.Sprintf("Il existe plusieurs conventions pour le financement %s de cette opération : annulez celles à ne pas conserver.", lp.financement), "")
 	}
+	rows, err := planOf(op, lp.financement)
+	if err != nil {
+		return false, err
+	}
 	var id int64
 	if err := tx.QueryRow(ctx, `INSERT INTO conventions_convention (uuid, programme_id, statut, cree_par_id, cree_le, mis_a_jour_le)
 		VALUES ($1, $2, $3, $4, now(), now()) RETURNING id`, uuid.New(), progID, string(convention.Projet), creePar).Scan(&id); err != nil {
 		return false, fmt.Errorf("création de la convention %s : %w", lp.financement, err)
 	}
-	if _, err := tx.Exec(ctx, `INSERT INTO programmes_lot (uuid, convention_id, financement, type_habitat, nb_logements, cree_le, mis_a_jour_le)
-		VALUES ($1, $2, $3, $4, $5, now(), now())`, uuid.New(), id, lp.financement, lp.typeHabitat, lp.nbLogements); err != nil {
+	var lotID int64
+	if err := tx.QueryRow(ctx, `INSERT INTO programmes_lot (uuid, convention_id, financement, type_habitat, nb_logements, cree_le, mis_a_jour_le)
+		VALUES ($1, $2, $3, $4, $5, now(), now()) RETURNING id`, uuid.New(), id, lp.financement, lp.typeHabitat, lp.nbLogements).Scan(&lotID); err != nil {
 		return false, fmt.Errorf("création du lot %s : %w", lp.financement, err)
 	}
-	return true, nil
+	return true, writeRows(ctx, tx, lotID, rows)
 }
 
 // ids runs a query of one int8 column.

@@ -91,6 +91,14 @@ func TestOperationFromSIAP(t *testing.T) {
 	if fin != "PLUS" || statut != "1. Projet" || bailleurSiren != "782855696" || creePar == nil || *creePar != "4242" {
 		t.Errorf("imported: %s %s %s %v", fin, statut, bailleurSiren, creePar)
 	}
+	// Its lot has the two garage types of the PLUS aid.
+	var stationnements string
+	c.pool.QueryRow(ctx, `SELECT string_agg(s.typologie || ' ' || s.nb_stationnements || ' ' || s.loyer, ', ' ORDER BY s.id)
+		FROM programmes_typestationnement s JOIN programmes_lot l ON l.id = s.lot_id JOIN conventions_convention c ON c.id = l.convention_id
+		JOIN programmes_programme p ON p.id = c.programme_id WHERE p.numero_operation = $1`, siap.MockOperation).Scan(&stationnements)
+	if want := "GARAGE_ENTERRE 0 0.00, PARKING_SUPERSTRUCTURE 0 0.00"; stationnements != want {
+		t.Errorf("stationnements %q, want %q", stationnements, want)
+	}
 	_, _, page = c.get(c.srv.URL + loc)
 	if !strings.Contains(page, "1 convention a été créée.") || !strings.Contains(page, `id="conventions-operation"`) || strings.Contains(page, "Opération connue du SIAP") {
 		t.Error("page after the import: message or local conventions missing")
@@ -123,12 +131,14 @@ func TestOperationFromSIAP(t *testing.T) {
 	}
 
 	// Refusals with SIAP's French reason, nothing created.
-	const pasAide, panne = "13-2026-ADP", "13-2026-PANNE"
+	const pasAide, panne, loyer = "13-2026-ADP", "13-2026-PANNE", "13-2026-LOYER"
 	c.siap.On(siaptest.OperationPrefix+pasAide, siaptest.Answer{Status: 200, Body: mockOperationAs(t, pasAide, `"PLUS"`, `"PLAI_ADP"`)})
 	c.siap.On(siaptest.OperationPrefix+panne, siaptest.Answer{Status: 503})
+	c.siap.On(siaptest.OperationPrefix+loyer, siaptest.Answer{Status: 200, Body: mockOperationAs(t, loyer, `"loyer": 0`, `"loyer": 10000`)})
 	for _, tt := range []struct{ numero, msg string }{
 		{pasAide, siap.MsgConventionNotNeeded},
 		{panne, siap.MsgTimeout},
+		{loyer, "Données du SIAP pour le financement PLUS : Loyer maximum du stationnement en € : 10\u00a0000,00\u00a0€ doit être inférieur"},
 	} {
 		u := c.srv.URL + "/operations/" + tt.numero
 		status, loc, _ := c.post(u)
