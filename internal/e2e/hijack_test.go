@@ -1,0 +1,108 @@
+package e2e
+
+import (
+	"io"
+	"log/slog"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/MTES-MCT/apilos-go/internal/auth/password"
+	"github.com/MTES-MCT/apilos-go/internal/dbtest"
+	"github.com/MTES-MCT/apilos-go/internal/fixture"
+	"github.com/MTES-MCT/apilos-go/internal/web"
+)
+
+// A staff agent, from the users page, acts as a bailleur: every page then
+// shows the impersonation banner, which must pass axe (inside a landmark,
+// at desktop and 390 px, like every page visited); the banner's button
+// gives the session back to the agent, on the users page.
+func TestBrowserImpersonationBanner(t *testing.T) {
+	b := launch(t)
+	ctx := testContext(t)
+	pool := dbtest.Pool(t)
+	if _, err := fixture.LoadPermissions(ctx, pool); err != nil {
+		t.Fatal(err)
+	}
+	q := func(sql string, args ...any) string {
+		t.Helper()
+		var s string
+		if err := pool.QueryRow(ctx, sql, args...).Scan(&s); err != nil {
+			t.Fatalf("%s : %v", sql, err)
+		}
+		return s
+	}
+	const pw = "Mot de passe e2e 2026"
+	hash := password.PBKDF2SHA256(pw, "hijackSel2026", 1000)
+	user := func(login, first string, staff bool) string {
+		return q(`INSERT INTO users_user (password, username, email, first_name, last_name, is_active, is_superuser, is_staff,
+			preferences_email, date_joined) VALUES ($1, $2::text, $2::text || '@example.org', $3, 'E2E', true, false, $4, 'AUCUN', now())
+			RETURNING id::text`, hash, login, first, staff)
+	}
+	user("sacha.support", "Sacha", true)
+	camille := user("camille.bailleur", "Camille", false)
+	bail := q(`INSERT INTO bailleurs_bailleur (nom, siret, nature_bailleur) VALUES ('Paris Habitat OPH', '34433123400011', 'HLM') RETURNING id::text`)
+	q(`INSERT INTO users_role (typologie, bailleur_id, user_id, group_id)
+		VALUES ('BAILLEUR', $1::int, $2::int, (SELECT id FROM auth_group WHERE name = 'bailleur')) RETURNING id::text`, bail, camille)
+
+	h, err := web.New(web.Options{Environment: "development", Version: "e2e", DB: pool,
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	app := httptest.NewServer(h)
+	defer app.Close()
+	p, err := b.NewPage(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	watchAccessibility(t, p, app.URL)
+	click := func(sel string) { t.Helper(); must(t, p.AndWaitLoad(ctx, func() error { return p.Click(ctx, sel) })) }
+	const banner = "#bandeau-usurpation"
+
+	must(t, p.Navigate(ctx, app.URL+"/accounts/login/"))
+	must(t, p.Type(ctx, "#id_username", "sacha.support"))
+	must(t, p.Type(ctx, "#id_password", pw))
+	click("#bouton-connexion")
+	click(`header a[href="/admin/utilisateurs/"]`)
+	if got := location(ctx, t, p); got != "/admin/utilisateurs/" {
+		t.Fatalf("lien Utilisateurs : %q", got)
+	}
+	if text(ctx, t, p, banner) != "" {
+		t.Fatal("bandeau d'usurpation avant toute usurpation")
+	}
+
+	// Acting as the bailleur: the banner names the account, the header
+	// shows it and no longer offers the staff's users page.
+	click("#devenir-" + camille)
+	if got := location(ctx, t, p); got != "/conventions/recherche" {
+		t.Errorf("après « se connecter en tant que » : %q, la recherche attendue", got)
+	}
+	got := strings.Join(strings.Fields(text(ctx, t, p, banner)), " ")
+	if want := "Vous agissez en tant que Camille E2E Toute action est faite au nom de ce compte. Revenir à mon compte"; got != want {
+		t.Fatalf("bandeau : %q, attendu %q", got, want)
+	}
+	if name := text(ctx, t, p, "#lien-profil"); name != "Camille E2E" {
+		t.Errorf("en-tête : %q, le compte du bailleur attendu", name)
+	}
+	if text(ctx, t, p, `header a[href="/admin/utilisateurs/"]`) != "" {
+		t.Error("le lien Utilisateurs de l'équipe reste offert en agissant pour le bailleur")
+	}
+	// The banner is on every page: the profile too.
+	must(t, p.Navigate(ctx, app.URL+"/apilos_settings/profile/"))
+	if !strings.HasPrefix(text(ctx, t, p, banner), "Vous agissez en tant que Camille E2E") {
+		t.Errorf("bandeau absent du profil : %q", text(ctx, t, p, banner))
+	}
+
+	// Back to the agent's own account, on the users page, no banner.
+	click("#revenir-a-mon-compte")
+	if got := location(ctx, t, p); got != "/admin/utilisateurs/" {
+		t.Errorf("retour : %q, la page des utilisateurs attendue", got)
+	}
+	if text(ctx, t, p, banner) != "" || text(ctx, t, p, "#lien-profil") != "Sacha E2E" {
+		t.Errorf("après retour : bandeau %q, compte %q", text(ctx, t, p, banner), text(ctx, t, p, "#lien-profil"))
+	}
+
+	must(t, p.Settle(ctx))
+	checkReport(ctx, t, app.URL, p.Report())
+}
