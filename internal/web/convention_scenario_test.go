@@ -1,6 +1,8 @@
 package web
 
 import (
+	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"sort"
@@ -67,28 +69,29 @@ func (w *cworld) createAvenant(a *actor, parent string, types ...string) created
 	w.t.Helper()
 	res := a.post("/conventions/new_avenant/"+parent, url.Values{"avenant_type": {types[0]}})
 	loc := res.Header.Get("Location")
-	id, _, _ := strings.Cut(strings.TrimPrefix(strings.TrimPrefix(loc, "/conventions/recapitulatif/"), "/conventions/"+stepPath(stepOfAvenantType(types[0]), true)+"/"), "#")
-	if res.StatusCode != http.StatusSeeOther || len(id) != 36 {
+	// The avenant opens at the step of its first type.
+	id := loc[strings.LastIndex(loc, "/")+1:]
+	if res.StatusCode != http.StatusSeeOther || len(id) != 36 || loc != step(stepPath(stepOfAvenantType(w, id, types[0]), true), id) {
 		w.t.Fatalf("création de l'avenant : %d → %q", res.StatusCode, loc)
 	}
 	for _, typ := range types[1:] {
-		if res := a.post("/conventions/new_avenant/"+id, url.Values{"uuid": {id}, "avenant_type": {typ}}); res.StatusCode != http.StatusSeeOther {
-			w.t.Fatalf("type %s : %d", typ, res.StatusCode)
+		res := a.post("/conventions/new_avenant/"+id, url.Values{"uuid": {id}, "avenant_type": {typ}})
+		if loc := res.Header.Get("Location"); res.StatusCode != http.StatusSeeOther || loc != step(stepPath(stepOfAvenantType(w, id, typ), true), id) {
+			w.t.Fatalf("type %s : %d → %q", typ, res.StatusCode, loc)
 		}
 	}
 	return created{UUID: id, ID: w.id(`SELECT id FROM conventions_convention WHERE uuid = $1`, id)}
 }
 
-// stepOfAvenantType is the first step of an avenant type's block.
-func stepOfAvenantType(typ string) programme.Step {
-	for _, s := range []programme.Step{programme.StepBailleur, programme.StepProgramme, programme.StepCadastre, programme.StepEDD,
-		programme.StepFinancement, programme.StepLogements, programme.StepStationnements, programme.StepFoyerAttribution,
-		programme.StepResidenceAttribution, programme.StepVariantes, programme.StepChampLibre, programme.StepCommentaires} {
-		if s.AvenantType() == typ {
-			return s
-		}
+// stepOfAvenantType is the step an avenant type opens.
+func stepOfAvenantType(w *cworld, id, typ string) programme.Step {
+	w.t.Helper()
+	c, err := programme.Load(context.Background(), w.pool, w.id(`SELECT id FROM conventions_convention WHERE uuid = $1`, id))
+	if err != nil {
+		w.t.Fatal(err)
 	}
-	return ""
+	s, _ := programme.AvenantTypeStep(c, typ)
+	return s
 }
 
 // importXLSX uploads a spreadsheet built from the project's template,
@@ -360,6 +363,87 @@ func TestStepScenarioFillSubmitCorrectValidate(t *testing.T) {
 			if res := w.instr.post("/conventions/validate/"+conv.UUID, url.Values{"convention_numero": {num}, "confirmer_commentaires_ouverts": {"1"}}); res.StatusCode != http.StatusSeeOther ||
 				w.statut(conv.ID) != string(convention.ASigner) {
 				t.Errorf("validation : %d, statut %s", res.StatusCode, w.statut(conv.ID))
+			}
+		})
+	}
+}
+
+// Every avenant type opens its steps (avenant_*): each page renders, its
+// own form saves, the values come back; the steps of the types not ticked
+// answer 404.
+func TestAvenantStepsEveryType(t *testing.T) {
+	w := newCWorld(t)
+	attribution := map[string]string{"attribution_reservation_prefectorale": "25", "attribution_modalites_reservations": "Commission",
+		"attribution_modalites_choix_personnes": "Dossier"}
+	changes := map[string]map[string]string{
+		"avenant_bailleur":              {"signataire_nom": "M. Avenant"},
+		"avenant_programme":             {"adresse": "5 rue Basse"},
+		"avenant_cadastre":              {"references_cadastrales-0-lieudit": "Le Haut"},
+		"avenant_financement":           {"annee_fin_conventionnement": "2070"},
+		"avenant_logements":             {"avec_loyer-0-loyer": "299.5"},
+		"avenant_annexes":               {"annexes-0-loyer": "9"},
+		"avenant_stationnement":         {"stationnements-0-nb_stationnements": "5"},
+		"avenant_champ_libre":           {"champ_libre_avenant": "Article 4 modifié"},
+		"avenant_collectif":             {"locaux_collectifs-0-nombre": "2"},
+		"avenant_variantes":             {"foyer_residence_variante_2_travaux": "Façades"},
+		"avenant_foyer_attribution":     {"attribution_type": "agees", "attribution_agees_ephad": "1"},
+		"avenant_residence_attribution": {"attribution_pension_de_famille": "1"},
+	}
+	for k, v := range attribution {
+		changes["avenant_foyer_attribution"][k] = v
+		changes["avenant_residence_attribution"][k] = v
+	}
+	cases := []struct {
+		nature, typ, steps, notTicked string
+	}{
+		{"LOGEMENTSORDINAIRES", "bailleur", "avenant_bailleur", "avenant_programme"},
+		{"LOGEMENTSORDINAIRES", "programme", "avenant_programme", "avenant_bailleur"},
+		{"LOGEMENTSORDINAIRES", "cadastre", "avenant_cadastre", "avenant_edd"},
+		{"LOGEMENTSORDINAIRES", "edd", "avenant_edd", "avenant_cadastre"},
+		{"LOGEMENTSORDINAIRES", "duree", "avenant_financement", "avenant_logements"},
+		{"LOGEMENTSORDINAIRES", "logements", "avenant_logements avenant_annexes", "avenant_stationnement"},
+		{"LOGEMENTSORDINAIRES", "stationnement", "avenant_stationnement", "avenant_annexes"},
+		{"LOGEMENTSORDINAIRES", "champ_libre", "avenant_champ_libre", "avenant_commentaires"},
+		{"LOGEMENTSORDINAIRES", "commentaires", "avenant_commentaires", "avenant_champ_libre"},
+		{"AUTRE", "logements", "avenant_foyer_residence_logements avenant_collectif", "avenant_foyer_attribution"},
+		{"AUTRE", "foyer_attribution", "avenant_foyer_attribution", "avenant_variantes"},
+		{"AUTRE", "variantes", "avenant_variantes", "avenant_collectif"},
+		{"RESISDENCESOCIALE", "logements", "avenant_foyer_residence_logements avenant_collectif", "avenant_residence_attribution"},
+		{"RESISDENCESOCIALE", "residence_attribution", "avenant_residence_attribution", "avenant_variantes"},
+		{"RESISDENCESOCIALE", "variantes", "avenant_variantes", "avenant_foyer_residence_logements"},
+	}
+	for i, c := range cases {
+		t.Run(c.nature+"/"+c.typ, func(t *testing.T) {
+			root := w.add(cconv{nature: c.nature, statut: string(convention.Signee), numero: fmt.Sprintf("75.D.25.%04d", 500+i), signed: true})
+			av := w.createAvenant(w.bailleur, root.UUID, c.typ)
+			first := strings.Fields(c.steps)[0]
+			got, forms := walkForms(t, w.bailleur, step(first, av.UUID), av.UUID, changes)
+			if strings.Join(got, " ") != c.steps {
+				t.Fatalf("étapes %v, attendu %q", got, c.steps)
+			}
+			checkShown(t, w.bailleur, av.UUID, forms)
+			for _, seg := range got {
+				for k, v := range changes[seg] {
+					if v == "1" || k == "attribution_type" {
+						continue
+					}
+					if _, page := w.bailleur.get(step(seg, av.UUID)); !strings.Contains(page, v) {
+						t.Errorf("%s : %s=%q absent de la page", seg, k, v)
+					}
+				}
+			}
+			before := w.contentOf(av.ID)
+			if code, _ := w.bailleur.get(step(c.notTicked, av.UUID)); code != http.StatusNotFound {
+				t.Errorf("GET %s (type non coché) : %d", c.notTicked, code)
+			}
+			if res := w.bailleur.post(step(c.notTicked, av.UUID), url.Values{"signataire_nom": {"Intrus"}}); res.StatusCode != http.StatusNotFound {
+				t.Errorf("POST %s (type non coché) : %d", c.notTicked, res.StatusCode)
+			}
+			if res := w.autre.post(step(first, av.UUID), forms[first]); res.StatusCode != http.StatusNotFound {
+				t.Errorf("POST hors périmètre : %d", res.StatusCode)
+			}
+			if w.contentOf(av.ID) != before {
+				t.Error("une requête refusée a modifié l'avenant")
 			}
 		})
 	}
