@@ -251,6 +251,11 @@ func TestAPIEndpoints(t *testing.T) {
 		"conventions/0/statut": "1. Projet", "conventions/0/lots/0/financement": "PLUS",
 		"conventions/0/lots/0/type_habitat": "COLLECTIF", "conventions/0/lots/0/nb_logements": float64(1),
 		"conventions/0/operation_version/nom": "Programme 2",
+		// The garages of the PLUS aid (none in number, no rent).
+		"conventions/0/lots/0/type_stationnements/0/typologie":         "GARAGE_ENTERRE",
+		"conventions/0/lots/0/type_stationnements/1/typologie":         "PARKING_SUPERSTRUCTURE",
+		"conventions/0/lots/0/type_stationnements/1/nb_stationnements": float64(0),
+		"conventions/0/lots/0/type_stationnements/1/loyer":             "0.00",
 	} {
 		if got := field(body, strings.Split(path, "/")...); got != want {
 			t.Errorf("POST %s = %v, veut %v", path, got, want)

@@ -139,19 +139,9 @@ func (a *apiServer) operationPost(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c, _ := ClaimsFrom(ctx)
-	raw, err := a.o.Habilitations.SIAP.Operation(ctx, c.UserLogin, c.HabilitationID, numero)
+	op, err := operation.Fetch(ctx, a.o.Habilitations.SIAP, c.UserLogin, c.HabilitationID, numero)
 	if err != nil {
 		a.fail(w, r, err)
-		return
-	}
-	op, err := siap.DecodeOperation(raw)
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	if got := strings.TrimSpace(op.DonneesOperation.NumeroOperation); got != numero {
-		a.fail(w, r, &siap.Error{Kind: siap.KindData, Message: siap.MsgNotCompleted,
-			Detail: "le SIAP a répondu l'opération " + got + " pour " + numero})
 		return
 	}
 	err = db.InTx(ctx, a.o.DB, func(tx pgx.Tx) error {

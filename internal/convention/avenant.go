@@ -437,3 +437,67 @@ func SaveResiliation(ctx context.Context, tx pgx.Tx, s *access.Subject, id uuid.
 	}
 	return LoadByID(ctx, tx, c.ID)
 }
+
+// SignedAvenant is a historic avenant signed outside APiLos (the ajout
+// simplifié, spec workflows §2.3 step 3).
+type SignedAvenant struct {
+	Numero string
+	// SigneeLe is the signature date ("YYYY-MM-DD").
+	SigneeLe string
+	// Types are the avenant types to tick.
+	Types []string
+}
+
+// CreateSignedAvenant records a historic avenant of the root convention
+// id: a copy of its last signed version, already SIGNEE with its number
+// and signature date, created by s. The convention must be one s may
+// create avenants of (signed, in scope); while an avenant is in
+// progress it is refused, since the historic avenant would come after
+// it. The caller then changes the copy's content and stores the PDF.
+func CreateSignedAvenant(ctx context.Context, tx pgx.Tx, s *access.Subject, id uuid.UUID, in SignedAvenant) (*Convention, error) {
+	c, err := Load(ctx, tx, id)
+	if errors.Is(err, ErrNotFound) || err == nil && c.ParentID != nil {
+		return nil, refuse(ReasonScope, MsgNotVisible)
+	}
+	if err != nil {
+		return nil, err
+	}
+	root, err := lockByID(ctx, tx, c.ID)
+	if err != nil {
+		return nil, err
+	}
+	k, err := Capabilities(ctx, tx, s, root)
+	if err != nil {
+		return nil, err
+	}
+	if ref := k.Refusal(ActionCreateAvenant); ref != nil {
+		return nil, ref
+	}
+	typeIDs := make([]int64, 0, len(in.Types))
+	for _, t := range in.Types {
+		tid, err := avenantTypeID(ctx, tx, t)
+		if err != nil {
+			return nil, err
+		}
+		typeIDs = append(typeIDs, tid)
+	}
+	source, err := LastVersion(ctx, tx, root.ID, 0)
+	if err != nil {
+		return nil, err
+	}
+	newID, err := cloneVersion(ctx, tx, source, root.ID, s.UserID)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := tx.Exec(ctx, `UPDATE conventions_convention SET statut = $2, numero = $3, numero_pour_recherche = $4,
+			televersement_convention_signee_le = $5::date WHERE id = $1`,
+		newID, string(Signee), in.Numero, NumeroPourRecherche(in.Numero), in.SigneeLe); err != nil {
+		return nil, fmt.Errorf("enregistrement de l'avenant signé : %w", err)
+	}
+	for _, tid := range typeIDs {
+		if err := addType(ctx, tx, newID, tid); err != nil {
+			return nil, err
+		}
+	}
+	return LoadByID(ctx, tx, newID)
+}

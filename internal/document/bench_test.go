@@ -38,3 +38,17 @@ func BenchmarkBuild300PDF(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkSnapshot300 is what the validation's transaction adds for a
+// 300-logement convention: building and storing donnees_validees.
+func BenchmarkSnapshot300(b *testing.B) {
+	w := newWorld(b)
+	m := w.make(spec{logements: 150})
+	ctx := context.Background()
+	b.ResetTimer()
+	for b.Loop() {
+		if err := SaveSnapshot(ctx, w.pool, m.ID); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

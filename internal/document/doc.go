@@ -37,6 +37,14 @@
 // programme catalogue. The fiche CAF adds residence_attributions and
 // foyer_attributions and reads the first lot's logements only.
 //
+// # After validation
+//
+// RequestAfterValidation, in the validation's transaction, stores the
+// validated data (SaveSnapshot: donnees_validees, data-model §20.9) and
+// requests the document; MailAttachment is the file the validation e-mail
+// carries: the PDF, or for a foyer or résidence the zip of the PDF and the
+// "attached" files (ZipKey), none over MaxMailAttachment.
+//
 // # Templates
 //
 // The project's templates are embedded from templates/ and written by

@@ -17,10 +17,10 @@ type AfterValidation struct {
 	Others []notify.Event
 }
 
-// RequestAfterValidation records, in the validation's transaction, a new
-// generation of the convention's document (the validated statut removes
-// the watermark) and holds the Validated event back until its PDF is
-// stored.
+// RequestAfterValidation records, in the validation's transaction, the
+// validated data (SaveSnapshot) and a new generation of the convention's
+// document (the validated statut removes the watermark), and holds the
+// Validated event back until its PDF is stored.
 func RequestAfterValidation(ctx context.Context, q db.Querier, conventionID int64, events []notify.Event) (AfterValidation, error) {
 	var a AfterValidation
 	for i := range events {
@@ -29,6 +29,9 @@ func RequestAfterValidation(ctx context.Context, q db.Querier, conventionID int6
 			continue
 		}
 		a.Others = append(a.Others, events[i])
+	}
+	if err := SaveSnapshot(ctx, q, conventionID); err != nil {
+		return a, err
 	}
 	t, err := Request(ctx, q, conventionID, true)
 	if err != nil {

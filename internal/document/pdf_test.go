@@ -99,7 +99,9 @@ func hangingSoffice(t *testing.T) (bin, pidFile string) {
 	dir := t.TempDir()
 	bin = filepath.Join(dir, "soffice")
 	pidFile = filepath.Join(dir, "child.pid")
-	script := "#!/bin/sh\nsleep 600 &\necho $! > " + pidFile + "\nwait\n"
+	// The pid is written aside then renamed: the file appears whole, so
+	// a test that waits for it never reads it half-written.
+	script := "#!/bin/sh\nsleep 600 &\necho $! > " + pidFile + ".tmp\nmv " + pidFile + ".tmp " + pidFile + "\nwait\n"
 	if err := os.WriteFile(bin, []byte(script), 0o755); err != nil {
 		t.Fatal(err)
 	}
@@ -150,7 +152,7 @@ func waitDead(t *testing.T, pid int) {
 // it started, and its working directory removed.
 func TestLibreOfficeTimeoutKillsProcessGroup(t *testing.T) {
 	bin, pidFile := hangingSoffice(t)
-	lo := &LibreOffice{Exec: bin, Timeout: 300 * time.Millisecond, TempDir: t.TempDir()}
+	lo := &LibreOffice{Exec: bin, Timeout: 2 * time.Second, TempDir: t.TempDir()}
 	_, err := lo.ToPDF(context.Background(), []byte("PK"))
 	if !errors.Is(err, ErrPDFTimeout) {
 		t.Fatalf("erreur %v, ErrPDFTimeout attendue", err)

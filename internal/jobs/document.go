@@ -15,7 +15,8 @@ import (
 
 // GenerateDocument builds a convention's document (.docx), converts it to
 // PDF with LibreOffice and stores both (spec workflows §6.4); then, for a
-// validation, sends the e-mail to the bailleur with the PDF. Retried as
+// validation, sends the e-mail to the bailleur with the PDF (or, for a
+// foyer or résidence, the zip of document.MailAttachment). Retried as
 // the reference's task_generate_pdf: 3 new attempts, backoff capped at
 // 10 minutes. A retried or duplicated task leaves one document.
 var GenerateDocument = Kind{
@@ -59,7 +60,7 @@ func generateDocument(d Deps) Handler {
 		}
 		s := &notify.Sender{Pool: d.Pool, Mailer: m, SiteURL: d.SiteURL, Logger: d.Logger,
 			Attach: func(ctx context.Context, ev notify.Event) ([]mail.Attachment, error) {
-				return document.MailAttachment(ctx, d.Storage, ev.ConventionUUID)
+				return document.MailAttachment(ctx, d.Pool, d.Storage, ev.ConventionUUID)
 			}}
 		_, err = s.Send(ctx, *p.Then)
 		return err

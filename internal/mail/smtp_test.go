@@ -1,121 +1,18 @@
 package mail
 
 import (
-	"bufio"
 	"bytes"
 	"context"
-	"encoding/base64"
-	"io"
-	"mime"
-	"mime/multipart"
-	"net"
-	netmail "net/mail"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
+
+	"github.com/MTES-MCT/apilos-go/internal/mail/smtptest"
 )
 
-// fakeSMTP is a minimal SMTP server: no TLS, no AUTH; it records each
-// accepted message and can refuse the next ones with a 451.
-type fakeSMTP struct {
-	ln       net.Listener
-	mu       sync.Mutex
-	failNext int
-	got      []fakeMail
-}
-
-type fakeMail struct {
-	from string
-	rcpt []string
-	data string
-}
-
-func startFakeSMTP(t *testing.T) *fakeSMTP {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	f := &fakeSMTP{ln: ln}
-	t.Cleanup(func() { ln.Close() })
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			go f.serve(c)
-		}
-	}()
-	return f
-}
-
-func (f *fakeSMTP) port() int { return f.ln.Addr().(*net.TCPAddr).Port }
-
-func (f *fakeSMTP) serve(c net.Conn) {
-	defer c.Close()
-	r := bufio.NewReader(c)
-	w := func(s string) { c.Write([]byte(s + "\r\n")) }
-	w("220 fake ESMTP")
-	var cur fakeMail
-	for {
-		line, err := r.ReadString('\n')
-		if err != nil {
-			return
-		}
-		cmd := strings.ToUpper(strings.TrimSpace(line))
-		switch {
-		case strings.HasPrefix(cmd, "EHLO"), strings.HasPrefix(cmd, "HELO"):
-			w("250-fake")
-			w("250 8BITMIME")
-		case strings.HasPrefix(cmd, "MAIL FROM:"):
-			cur = fakeMail{from: strings.TrimSpace(line[10:])}
-			w("250 ok")
-		case strings.HasPrefix(cmd, "RCPT TO:"):
-			cur.rcpt = append(cur.rcpt, strings.Trim(strings.TrimSpace(line[8:]), "<>"))
-			w("250 ok")
-		case cmd == "DATA":
-			w("354 go on")
-			var b strings.Builder
-			for {
-				l, err := r.ReadString('\n')
-				if err != nil {
-					return
-				}
-				if l == ".\r\n" {
-					break
-				}
-				b.WriteString(l)
-			}
-			cur.data = b.String()
-			f.mu.Lock()
-			if f.failNext > 0 {
-				f.failNext--
-				f.mu.Unlock()
-				w("451 4.3.0 essayez plus tard")
-				continue
-			}
-			f.got = append(f.got, cur)
-			f.mu.Unlock()
-			w("250 queued")
-		case cmd == "QUIT":
-			w("221 bye")
-			return
-		default:
-			w("250 ok")
-		}
-	}
-}
-
-func (f *fakeSMTP) mails() []fakeMail {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return append([]fakeMail(nil), f.got...)
-}
-
 func TestSMTPSend(t *testing.T) {
-	srv := startFakeSMTP(t)
-	s, err := NewSMTP(SMTPConfig{Host: "127.0.0.1", Port: srv.port(), From: "apilos@example.org"})
+	srv := smtptest.Start(t)
+	s, err := NewSMTP(SMTPConfig{Host: "127.0.0.1", Port: srv.Port(), From: "apilos@example.org"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -124,17 +21,17 @@ func TestSMTPSend(t *testing.T) {
 	if err := s.Send(context.Background(), m); err != nil {
 		t.Fatal(err)
 	}
-	got := srv.mails()
+	got := srv.Mails()
 	if len(got) != 1 {
 		t.Fatalf("%d messages reçus", len(got))
 	}
 	g := got[0]
-	if !strings.Contains(g.from, "apilos@example.org") || strings.Join(g.rcpt, ",") != "bailleur@example.org,instructeur@example.org" {
-		t.Errorf("enveloppe %q %v", g.from, g.rcpt)
+	if !strings.Contains(g.From, "apilos@example.org") || strings.Join(g.Rcpt, ",") != "bailleur@example.org,instructeur@example.org" {
+		t.Errorf("enveloppe %q %v", g.From, g.Rcpt)
 	}
 	for _, want := range []string{"Subject: APiLos - Convention 75.D.26.0013", "To: <bailleur@example.org>", "Cc: <instructeur@example.org>", "https://apilos.example/x"} {
-		if !strings.Contains(g.data, want) {
-			t.Errorf("message sans %q :\n%s", want, g.data)
+		if !strings.Contains(g.Data, want) {
+			t.Errorf("message sans %q :\n%s", want, g.Data)
 		}
 	}
 }
@@ -142,9 +39,9 @@ func TestSMTPSend(t *testing.T) {
 // A refused message is an error (the task retries); the next attempt
 // goes through once.
 func TestSMTPFailureThenRetry(t *testing.T) {
-	srv := startFakeSMTP(t)
-	srv.failNext = 1
-	s, err := NewSMTP(SMTPConfig{Host: "127.0.0.1", Port: srv.port()})
+	srv := smtptest.Start(t)
+	srv.FailNext(1)
+	s, err := NewSMTP(SMTPConfig{Host: "127.0.0.1", Port: srv.Port()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -155,7 +52,7 @@ func TestSMTPFailureThenRetry(t *testing.T) {
 	if err := s.Send(context.Background(), m); err != nil {
 		t.Fatal(err)
 	}
-	if n := len(srv.mails()); n != 1 {
+	if n := len(srv.Mails()); n != 1 {
 		t.Errorf("%d messages reçus, attendu 1", n)
 	}
 }
@@ -186,8 +83,8 @@ func TestSMTPConfig(t *testing.T) {
 // A joined PDF travels as a MIME part named after the file, its bytes in
 // base64, and comes back intact.
 func TestSMTPSendAttachment(t *testing.T) {
-	srv := startFakeSMTP(t)
-	s, err := NewSMTP(SMTPConfig{Host: "127.0.0.1", Port: srv.port()})
+	srv := smtptest.Start(t)
+	s, err := NewSMTP(SMTPConfig{Host: "127.0.0.1", Port: srv.Port()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -197,45 +94,22 @@ func TestSMTPSendAttachment(t *testing.T) {
 	if err := s.Send(context.Background(), m); err != nil {
 		t.Fatal(err)
 	}
-	got := srv.mails()
+	got := srv.Mails()
 	if len(got) != 1 {
 		t.Fatalf("%d messages reçus", len(got))
 	}
-	msg, err := netmail.ReadMessage(strings.NewReader(got[0].data))
+	files, err := got[0].Attachments()
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, params, err := mime.ParseMediaType(msg.Header.Get("Content-Type"))
-	if err != nil {
-		t.Fatal(err)
+	if len(files) != 1 || files[0].Name != "convention_75-2024-0042.pdf" {
+		t.Fatalf("pièces jointes %+v :\n%s", files, got[0].Data)
 	}
-	mr := multipart.NewReader(msg.Body, params["boundary"])
-	var found bool
-	for {
-		p, err := mr.NextPart()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		if p.FileName() != "convention_75-2024-0042.pdf" {
-			continue
-		}
-		found = true
-		if ct := p.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/pdf") {
-			t.Errorf("type %q", ct)
-		}
-		b, err := io.ReadAll(base64.NewDecoder(base64.StdEncoding, p))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !bytes.Equal(b, pdf) {
-			t.Error("le PDF reçu diffère du PDF envoyé")
-		}
+	if ct := files[0].ContentType; !strings.HasPrefix(ct, "application/pdf") {
+		t.Errorf("type %q", ct)
 	}
-	if !found {
-		t.Fatalf("pièce jointe absente :\n%s", got[0].data)
+	if !bytes.Equal(files[0].Data, pdf) {
+		t.Error("le PDF reçu diffère du PDF envoyé")
 	}
 }
 

@@ -18,7 +18,7 @@ type Sender struct {
 	SiteURL string
 	Logger  *slog.Logger
 	// Attach returns the files joined to the e-mails of an event (the
-	// PDF of a validated convention); nil: none.
+	// PDF or zip of a validated convention); nil: none.
 	Attach func(ctx context.Context, ev Event) ([]mail.Attachment, error)
 }
 

@@ -78,17 +78,20 @@ func CheckImport(s *access.Subject) error {
 // are fetched or created, the root programme of the number is fetched or
 // created (then its nature, administration and type are refreshed from
 // SIAP), and every financement of the operation gets its convention with
-// one lot, unless it has one already. A second import creates nothing.
+// one lot, unless it has one already; a new lot gets the prêts and
+// stationnements of its financement (planOf). A second import creates
+// nothing.
 // The programme must then be inside s's scope, else ErrNotFound (the
-// caller rolls back). It returns the operation number.
-func Import(ctx context.Context, tx pgx.Tx, s *access.Subject, op siap.Operation) (string, error) {
+// caller rolls back). It returns the operation number and the
+// financements whose convention it created.
+func Import(ctx context.Context, tx pgx.Tx, s *access.Subject, op siap.Operation) (Imported, error) {
 	if err := CheckImport(s); err != nil {
-		return "", err
+		return Imported{}, err
 	}
 	d := op.DonneesOperation
 	numero := strings.TrimSpace(d.NumeroOperation)
 	if numero == "" || len([]rune(numero)) > MaxNumeroLen {
-		return "", dataError(siap.MsgNotCompleted, "numéro d'opération absent ou trop long")
+		return Imported{}, dataError(siap.MsgNotCompleted, "numéro d'opération absent ou trop long")
 	}
 	typeOp := TypeSansObjet
 	if d.SansTravaux {
@@ -98,22 +101,22 @@ func Import(ctx context.Context, tx pgx.Tx, s *access.Subject, op siap.Operation
 	}
 	fins := financements(op)
 	if len(fins) == 0 {
-		return "", dataError(siap.MsgConventionNotNeeded, "opération "+numero)
+		return Imported{}, dataError(siap.MsgConventionNotNeeded, "opération "+numero)
 	}
 	nature, err := natureLogement(d)
 	if err != nil {
-		return "", err
+		return Imported{}, err
 	}
 	em := op.EntiteMorale
 	if em == nil {
 		em = op.DonneesMo
 	}
 	if em == nil {
-		return "", dataError(siap.MsgBailleurIdentification, "opération "+numero+" sans maître d'ouvrage")
+		return Imported{}, dataError(siap.MsgBailleurIdentification, "opération "+numero+" sans maître d'ouvrage")
 	}
 	b, err := habilitation.BailleurFromSIAP(*em)
 	if err != nil {
-		return "", err
+		return Imported{}, err
 	}
 	loc := op.DonneesLocalisation
 	adresse, codePostal, ville := address(loc)
@@ -121,23 +124,23 @@ func Import(ctx context.Context, tx pgx.Tx, s *access.Subject, op siap.Operation
 	// One import of a number at a time: there is no unique key to stop
 	// two concurrent calls from creating the programme twice.
 	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtext('apilos:operation:' || $1))`, numero); err != nil {
-		return "", err
+		return Imported{}, err
 	}
 	bailleur, err := habilitation.UpsertBailleur(ctx, tx, b)
 	if err != nil {
-		return "", err
+		return Imported{}, err
 	}
 	var admID *int64
 	if op.Gestionnaire != nil && op.Gestionnaire.Code != "" {
 		e, err := habilitation.UpsertAdministration(ctx, tx, *op.Gestionnaire)
 		if err != nil {
-			return "", err
+			return Imported{}, err
 		}
 		admID = &e.ID
 	}
 	progs, err := ids(ctx, tx, `SELECT id FROM programmes_programme WHERE numero_operation = $1 AND parent_id IS NULL ORDER BY id FOR UPDATE`, numero)
 	if err != nil {
-		return "", fmt.Errorf("lecture du programme %s : %w", numero, err)
+		return Imported{}, fmt.Errorf("lecture du programme %s : %w", numero, err)
 	}
 	var progID int64
 	switch len(progs) {
@@ -153,38 +156,43 @@ func Import(ctx context.Context, tx pgx.Tx, s *access.Subject, op siap.Operation
 			adresse, cut(codePostal, 5), cut(ville, 255), cut(insee(loc.Commune), 10), cut(insee(loc.Departement), 10), cut(insee(loc.Region), 10),
 			nullIfEmpty(cut(loc.Zonage123, 25)), nullIfEmpty(cut(loc.ZonageABC, 25)), typeOp, nature).Scan(&progID)
 		if err != nil {
-			return "", fmt.Errorf("création du programme %s : %w", numero, err)
+			return Imported{}, fmt.Errorf("création du programme %s : %w", numero, err)
 		}
 	case 1:
 		progID = progs[0]
 	default:
-		return "", dataError(fmt.Sprintf("L'opération %s est en doublon", numero), fmt.Sprintf("%d programmes racines", len(progs)))
+		return Imported{}, dataError(fmt.Sprintf("L'opération %s est en doublon", numero), fmt.Sprintf("%d programmes racines", len(progs)))
 	}
 	secondeVie := slices.ContainsFunc(d.Aides, func(a siap.Aide) bool { return a.Code == aideSecondeVie })
 	if _, err := tx.Exec(ctx, `UPDATE programmes_programme SET nature_logement = $2, administration_id = $3,
 			type_operation = CASE WHEN $4 THEN $5 ELSE type_operation END, seconde_vie = seconde_vie OR $6 WHERE id = $1`,
 		progID, nature, admID, d.SansTravaux, TypeSansTravaux, secondeVie); err != nil {
-		return "", fmt.Errorf("mise à jour du programme %s : %w", numero, err)
+		return Imported{}, fmt.Errorf("mise à jour du programme %s : %w", numero, err)
 	}
 	var creePar *int64
 	if s.UserID != 0 {
 		creePar = &s.UserID
 	}
+	res := Imported{Numero: numero}
 	for _, f := range fins {
-		if err := ensureConvention(ctx, tx, progID, f, creePar); err != nil {
-			return "", err
+		created, err := ensureConvention(ctx, tx, op, progID, f, creePar)
+		if err != nil {
+			return Imported{}, err
+		}
+		if created {
+			res.Created = append(res.Created, f.financement)
 		}
 	}
 	var a access.Args
 	var visible bool
 	if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM programmes_programme p WHERE p.id = `+a.Add(progID)+` AND `+
 		access.ProgrammeScope(s, &a)+`)`, a.Values()...).Scan(&visible); err != nil {
-		return "", err
+		return Imported{}, err
 	}
 	if !visible {
-		return "", ErrNotFound
+		return Imported{}, ErrNotFound
 	}
-	return numero, nil
+	return res, nil
 }
 
 // lotPlan is the lot a financement gets.
@@ -268,31 +276,37 @@ func address(l siap.DonneesLocalisation) (adresse, codePostal, ville string) {
 }
 
 // ensureConvention gives the programme's financement its root
-// convention with a lot, unless one exists; two is SIAP data APiLos
-// cannot choose between.
-func ensureConvention(ctx context.Context, tx pgx.Tx, progID int64, lp lotPlan, creePar *int64) error {
+// convention with a lot, and the lot its prêts and stationnements from
+// the financing plan of op, unless a convention exists (false); two is
+// SIAP data APiLos cannot choose between.
+func ensureConvention(ctx context.Context, tx pgx.Tx, op siap.Operation, progID int64, lp lotPlan, creePar *int64) (bool, error) {
 	found, err := ids(ctx, tx, `SELECT DISTINCT c.id FROM conventions_convention c JOIN programmes_lot l ON l.convention_id = c.id
 		WHERE c.programme_id = $1 AND c.parent_id IS NULL AND l.financement = $2`, progID, lp.financement)
 	if err != nil {
-		return fmt.Errorf("lecture des conventions %s : %w", lp.financement, err)
+		return false, fmt.Errorf("lecture des conventions %s : %w", lp.financement, err)
 	}
 	switch len(found) {
 	case 0:
 	case 1:
-		return nil
+		return false, nil
 	default:
-		return dataError(fmt.Sprintf("Il existe plusieurs conventions pour le financement %s de cette opération : annulez celles à ne pas conserver.", lp.financement), "")
+		return false, dataError(fmt.Sprintf("Il existe plusieurs conventions pour le financement %s de cette opération : annulez celles à ne pas conserver.", lp.financement), "")
+	}
+	rows, err := planOf(op, lp.financement)
+	if err != nil {
+		return false, err
 	}
 	var id int64
 	if err := tx.QueryRow(ctx, `INSERT INTO conventions_convention (uuid, programme_id, statut, cree_par_id, cree_le, mis_a_jour_le)
 		VALUES ($1, $2, $3, $4, now(), now()) RETURNING id`, uuid.New(), progID, string(convention.Projet), creePar).Scan(&id); err != nil {
-		return fmt.Errorf("création de la convention %s : %w", lp.financement, err)
+		return false, fmt.Errorf("création de la convention %s : %w", lp.financement, err)
 	}
-	if _, err := tx.Exec(ctx, `INSERT INTO programmes_lot (uuid, convention_id, financement, type_habitat, nb_logements, cree_le, mis_a_jour_le)
-		VALUES ($1, $2, $3, $4, $5, now(), now())`, uuid.New(), id, lp.financement, lp.typeHabitat, lp.nbLogements); err != nil {
-		return fmt.Errorf("création du lot %s : %w", lp.financement, err)
+	var lotID int64
+	if err := tx.QueryRow(ctx, `INSERT INTO programmes_lot (uuid, convention_id, financement, type_habitat, nb_logements, cree_le, mis_a_jour_le)
+		VALUES ($1, $2, $3, $4, $5, now(), now()) RETURNING id`, uuid.New(), id, lp.financement, lp.typeHabitat, lp.nbLogements).Scan(&lotID); err != nil {
+		return false, fmt.Errorf("création du lot %s : %w", lp.financement, err)
 	}
-	return nil
+	return true, writeRows(ctx, tx, lotID, rows)
 }
 
 // ids runs a query of one int8 column.

@@ -115,6 +115,9 @@ var Fields = []Field{
 	// Convention: ajout simplifié of a convention signed outside APiLos.
 	{ObjConvention, "annee_signature", "Année de signature", "Année de signature de la convention"},
 	{ObjConvention, "nom_fichier_signe", "Convention signée (PDF)", "Document de la convention signée"},
+	// Avenant signed outside APiLos (ajout simplifié, step 3).
+	{ObjConvention, "numero_avenant", "Numéro de l'avenant", ""},
+	{ObjConvention, "nom_fichier_signe_avenant", "Avenant signé (PDF)", "Document de l'avenant signé"},
 	{ObjConvention, "type1and2", "Type de convention", "Sélection du type I ou II de la convention"},
 	{ObjConvention, "type2_lgts_concernes_option1", "Option 1", "Option 1 des conventions de type II"},
 	{ObjConvention, "type2_lgts_concernes_option2", "Option 2", "Option 2 des conventions de type II"},

@@ -14,6 +14,8 @@ type Operation struct {
 	DonneesOperation    DonneesOperation    `json:"donneesOperation"`
 	// DetailsOperation is null for an operation without works.
 	DetailsOperation []DetailOperation `json:"detailsOperation"`
+	// PlansFinancement are the financing plans, one per aid.
+	PlansFinancement []PlanFinancement `json:"plansFinancement"`
 	Gestionnaire     *Gestionnaire     `json:"gestionnaire"`
 }
 
@@ -63,6 +65,7 @@ type DetailOperation struct {
 	Aide     Aide          `json:"aide"`
 	Logement *NbLogements  `json:"logement"`
 	Garages  []GarageCount `json:"garages"`
+	Loyers   []Loyer       `json:"loyers"`
 }
 
 // NbLogements counts the dwellings of an aid (null: none of that kind).
@@ -76,6 +79,37 @@ type GarageCount struct {
 	Type                 string `json:"type"`
 	NbGaragesIndividuels *int64 `json:"nbGaragesIndividuels"`
 	NbGaragesCollectifs  *int64 `json:"nbGaragesCollectifs"`
+}
+
+// Loyer is a rent of an aid; APiLos reads only the garage rents.
+type Loyer struct {
+	LoyerGarages []LoyerGarage `json:"loyerGarages"`
+}
+
+// LoyerGarage is the rent of one type of garage (null: none given).
+type LoyerGarage struct {
+	Type  string      `json:"type"`
+	Loyer json.Number `json:"loyer"`
+}
+
+// PlanFinancement is the financing plan of one aid: its loans and the
+// subsidies of each aid.
+type PlanFinancement struct {
+	CodeAide    string       `json:"codeAide"`
+	Prets       []PretSIAP   `json:"prets"`
+	Subventions []Subvention `json:"subventions"`
+}
+
+// PretSIAP is a loan of a financing plan; APiLos reads its amount only
+// (null: none given).
+type PretSIAP struct {
+	Montant json.Number `json:"montant"`
+}
+
+// Subvention is a subsidy; Type is the aid it finances.
+type Subvention struct {
+	Type    string      `json:"type"`
+	Montant json.Number `json:"montant"`
 }
 
 // DecodeOperation reads an operation payload. A payload that is not the

@@ -2,7 +2,6 @@ package web
 
 import (
 	"errors"
-	"io"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -18,9 +17,8 @@ import (
 
 // The "ajout simplifié" of a convention signed outside APiLos (spec
 // workflows §2.3): step 1 finds the operation, step 2 adds the signed
-// convention with its PDF. Step 3 (the historic avenants) is the
-// post-validation page of the added convention, where avenants are
-// created.
+// convention with its PDF, step 3 (convention_add_signed_avenants.go)
+// adds the avenants it already had.
 
 func init() {
 	routeGroups = append(routeGroups, (*server).addSignedRoutes)
@@ -134,21 +132,15 @@ func (c *conventions) addSignedPost(w http.ResponseWriter, r *http.Request) {
 	numero := r.PathValue("numero")
 	f := r.PostForm
 	in := programme.SignedInput{Numero: f.Get("numero"), NbLogements: f.Get("nb_logements"), Financement: f.Get("financement"),
-		AnneeSignature: f.Get("annee_signature"), File: convention.File{Size: -1}}
-	file, err := multipartFile(r, "nom_fichier_signe")
-	if !c.outcome(w, r, err, addSignedURL(numero)) {
+		AnneeSignature: f.Get("annee_signature")}
+	file, done, ok := c.signedFile(w, r, addSignedURL(numero))
+	if !ok {
 		return
 	}
-	if file != nil {
-		defer file.Close()
-		in.File.Body = io.Reader(file)
-	}
-	if c.storage == nil {
-		c.s.serverError(w, r, errors.New("aucun stockage de fichiers configuré"))
-		return
-	}
+	defer done()
+	in.File = file
 	var res *programme.Created
-	err = c.tx(ctx, func(tx pgx.Tx) (err error) {
+	err := c.tx(ctx, func(tx pgx.Tx) (err error) {
 		res, err = programme.AddSignedConvention(ctx, tx, c.storage, access.FromContext(ctx), numero, in,
 			programme.Env{Today: programme.DateOf(c.today())})
 		return
@@ -161,5 +153,27 @@ func (c *conventions) addSignedPost(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c.enqueueScans(r, res.Scans)
-	c.done(w, r, postActionURL(res.UUID.String()), programme.MsgSignedAdded(strings.TrimSpace(in.Numero)))
+	c.done(w, r, addAvenantsURL(res.UUID.String()), programme.MsgSignedAdded(strings.TrimSpace(in.Numero)))
+}
+
+// signedFile opens the signed PDF posted in nom_fichier_signe (Body nil
+// when none was sent: the domain names the missing field). ok is false
+// when the answer is already written; done closes the file.
+func (c *conventions) signedFile(w http.ResponseWriter, r *http.Request, back string) (f convention.File, done func(), ok bool) {
+	f, done = convention.File{Size: -1}, func() {}
+	file, err := multipartFile(r, "nom_fichier_signe")
+	if !c.outcome(w, r, err, back) {
+		return f, done, false
+	}
+	if c.storage == nil {
+		if file != nil {
+			file.Close()
+		}
+		c.s.serverError(w, r, errors.New("aucun stockage de fichiers configuré"))
+		return f, done, false
+	}
+	if file != nil {
+		f.Body, done = file, func() { file.Close() }
+	}
+	return f, done, true
 }

@@ -26,6 +26,11 @@ func init() {
 			Path: "/conventions/from_operation/add_convention/13-2099-0001", Want: addPerm(back)},
 		matrixRow{Pattern: "POST /conventions/from_operation/add_convention/{numero...}",
 			Path: "/conventions/from_operation/add_convention/13-2099-0001", Want: addPerm(back)},
+		// Step 3 of an unknown convention: 404.
+		matrixRow{Pattern: "GET /conventions/from_operation/add_avenants/{uuid}",
+			Path: "/conventions/from_operation/add_avenants/00000000-0000-0000-0000-000000000000", Want: addPerm("404")},
+		matrixRow{Pattern: "POST /conventions/from_operation/add_avenants/{uuid}",
+			Path: "/conventions/from_operation/add_avenants/00000000-0000-0000-0000-000000000000", Want: addPerm("404")},
 	)
 }
 
@@ -122,7 +127,7 @@ func TestAddSignedConventionOverHTTP(t *testing.T) {
 		if res.StatusCode != http.StatusSeeOther {
 			t.Fatalf("réponse %d", res.StatusCode)
 		}
-		id := strings.TrimPrefix(res.Header.Get("Location"), "/conventions/post_action/")
+		id := strings.TrimPrefix(res.Header.Get("Location"), "/conventions/from_operation/add_avenants/")
 		got := w.str(`SELECT c.statut || '|' || c.numero || '|' || c.televersement_convention_signee_le || '|' || (c.programme_id = $2) || '|' ||
 				l.financement || '|' || l.nb_logements || '|' || s.statut
 			FROM conventions_convention c JOIN programmes_lot l ON l.convention_id = c.id
@@ -132,8 +137,48 @@ func TestAddSignedConventionOverHTTP(t *testing.T) {
 			t.Errorf("convention ajoutée %q", got)
 		}
 		page := w.bailleur.follow(res)
-		if !strings.Contains(page, "La convention 75.D.01.0099 a bien été ajoutée dans Apilos !") {
-			t.Error("message de succès absent")
+		if !strings.Contains(page, "La convention 75.D.01.0099 a bien été ajoutée dans Apilos !") || !strings.Contains(page, "Étape 3 sur 3") {
+			t.Error("message de succès ou étape 3 absents")
+		}
+
+		// Step 3: the avenants the convention already had.
+		step3 := addAvenantsURL(id)
+		avenant := func(mod func(url.Values)) url.Values {
+			v := url.Values{"numero": {"1"}, "annee_signature": {"2004"}, "nb_logements": {"9"}, "champ_libre_avenant": {"Un logement de plus"}}
+			if mod != nil {
+				mod(v)
+			}
+			return v
+		}
+		before := w.counts()
+		res, page = w.bailleur.multipartPost(step3, avenant(nil), "nom_fichier_signe", nil)
+		if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(page, "Avenant signé (PDF) : ") || !strings.Contains(page, `value="Un logement de plus"`) {
+			t.Errorf("avenant sans fichier : %d", res.StatusCode)
+		}
+		if res, _ := w.autre.multipartPost(step3, avenant(nil), "nom_fichier_signe", pdf); res.StatusCode != http.StatusNotFound {
+			t.Errorf("avenant hors périmètre : %d", res.StatusCode)
+		}
+		if code, _ := w.autre.get(step3); code != http.StatusNotFound {
+			t.Errorf("étape 3 hors périmètre : %d", code)
+		}
+		if after := w.counts(); after != before {
+			t.Errorf("lignes %s après les refus, %s avant", after, before)
+		}
+		res, _ = w.bailleur.multipartPost(step3, avenant(nil), "nom_fichier_signe", pdf)
+		if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != step3 {
+			t.Fatalf("avenant : %d vers %s", res.StatusCode, res.Header.Get("Location"))
+		}
+		got = w.str(`SELECT a.statut || '|' || a.numero || '|' || a.televersement_convention_signee_le || '|' || l.nb_logements || '|' || a.champ_libre_avenant
+			FROM conventions_convention a JOIN conventions_convention c ON c.id = a.parent_id JOIN programmes_lot l ON l.convention_id = a.id
+			WHERE c.uuid::text = $1`, id)
+		if got != "5. Signée|1|2004-01-01|9|Un logement de plus" {
+			t.Errorf("avenant ajouté %q", got)
+		}
+		page = w.bailleur.follow(res)
+		for _, want := range []string{"L'avenant 1 a bien été ajouté dans Apilos !", `id="avenants-ajoutes"`, "2004", "Champ libre"} {
+			if !strings.Contains(page, want) {
+				t.Errorf("étape 3 : %q absent", want)
+			}
 		}
 	})
 }

@@ -183,4 +183,12 @@ func init() {
 				Conventions: []operationConvention{{URL: "/conventions/post_action/x", Numero: "75.D.20.1", Statut: "Valide"}}},
 			[]string{"Étape 2 sur 3", `type="file"`, `name="nom_fichier_signe"`, "75.D.20.1", `enctype="multipart/form-data"`}
 	}
+	renderFixtures["convention_add_signed_avenants"] = func(p Page) (any, []string) {
+		conv := &programme.SignedConvention{Numero: "75.D.20.1", Programme: "Les Tilleuls", NumeroOperation: "2020-75-1"}
+		file := newField("nom_fichier_signe", programme.ObjConvention, "nom_fichier_signe_avenant", "", nil)
+		file.Type = "file"
+		return addAvenantsView{Page: p, Convention: conv, Action: addAvenantsURL("x"), RecapURL: "/conventions/post_action/x", Fields: []creationField{file},
+				Avenants: []addedAvenant{{URL: "/conventions/post_action/y", Numero: "1", Statut: "Signé", Annee: "2004", Types: "Champ libre"}}},
+			[]string{"Étape 3 sur 3", `name="nom_fichier_signe"`, "Avenant signé (PDF)", "2004", "Champ libre", `enctype="multipart/form-data"`}
+	}
 }

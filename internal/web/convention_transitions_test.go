@@ -119,6 +119,10 @@ func TestTransitionsOverHTTP(t *testing.T) {
 				if n := w.historyCount(cr.ID); n != hist+1 {
 					t.Errorf("%d lignes d'historique ajoutées, attendu 1", n-hist)
 				}
+				if strings.HasPrefix(c.path, "/conventions/validate/") && w.id(`SELECT count(*) FROM conventions_convention
+					WHERE id = $1 AND donnees_validees::jsonb -> 'convention' ->> 'numero' = $2`, cr.ID, c.form.Get("convention_numero")) != 1 {
+					t.Error("données validées absentes après la validation")
+				}
 				return
 			}
 			if w.snapshot(cr.ID) != snap {
