@@ -71,8 +71,6 @@ type AvenantResult struct {
 	// Created is false when an avenant was already in progress: it is
 	// returned instead and nothing was created.
 	Created bool
-	// Step is the form step of the chosen type ("" : récapitulatif).
-	Step string
 }
 
 // CreateAvenant creates an avenant of the convention id (or of the
@@ -128,7 +126,7 @@ func CreateAvenant(ctx context.Context, tx pgx.Tx, s *access.Subject, id uuid.UU
 	if err != nil {
 		return nil, err
 	}
-	return &AvenantResult{Avenant: av, Created: true, Step: TypeStep(typeNom)}, nil
+	return &AvenantResult{Avenant: av, Created: true}, nil
 }
 
 func avenantTypeID(ctx context.Context, q Querier, nom string) (int64, error) {
@@ -237,26 +235,27 @@ func copyLotChildren(ctx context.Context, tx pgx.Tx, lots map[int64]int64, table
 	return nil
 }
 
-// AddAvenantType ticks an avenant type; it returns the step to open.
-func AddAvenantType(ctx context.Context, tx pgx.Tx, s *access.Subject, id uuid.UUID, typeNom string) (string, error) {
+// AddAvenantType ticks an avenant type (the page of its block is
+// programme.AvenantTypeStep).
+func AddAvenantType(ctx context.Context, tx pgx.Tx, s *access.Subject, id uuid.UUID, typeNom string) error {
 	c, k, err := lockFor(ctx, tx, s, id, ActionChangeAvenantTypes)
 	if err != nil {
-		return "", err
+		return err
 	}
 	if typeNom == "" {
-		return "", invalid("avenant_type", fmt.Sprintf(MsgAvenantTypeUnknown, "(vide)"))
+		return invalid("avenant_type", fmt.Sprintf(MsgAvenantTypeUnknown, "(vide)"))
 	}
 	if ref := k.avenantTypeRefusal(typeNom); ref != nil {
-		return "", ref
+		return ref
 	}
 	typeID, err := avenantTypeID(ctx, tx, typeNom)
 	if err != nil {
-		return "", err
+		return err
 	}
 	if err := addType(ctx, tx, c.ID, typeID); err != nil {
-		return "", err
+		return err
 	}
-	return TypeStep(typeNom), nil
+	return nil
 }
 
 // RemoveAvenantType unticks an avenant type and restores every field of

@@ -96,16 +96,3 @@ var FieldsOfType = map[string]TypeFields{
 		ProgrammeChildren: []string{collCadastre},
 	},
 }
-
-// TypeStep is the form step an avenant type leads to after it is ticked
-// ("" : the récapitulatif).
-func TypeStep(nom string) string {
-	switch nom {
-	case TypeDuree:
-		return "avenant_financement"
-	case TypeLogements, TypeBailleur, TypeProgramme, TypeCadastre, TypeEDD, TypeStationnement, TypeChampLibre,
-		TypeFoyerAttribution, TypeResidenceAttribution, TypeVariantes, TypeCommentaires:
-		return "avenant_" + nom
-	}
-	return ""
-}

@@ -297,7 +297,7 @@ func TestWritesObeyCapability(t *testing.T) {
 			return err
 		},
 		ActionChangeAvenantTypes: func(ctx context.Context, tx pgx.Tx, s *access.Subject, c *Convention) error {
-			_, err := AddAvenantType(ctx, tx, s, c.UUID, TypeDuree)
+			err := AddAvenantType(ctx, tx, s, c.UUID, TypeDuree)
 			return err
 		},
 		ActionEditAvenant: func(ctx context.Context, tx pgx.Tx, s *access.Subject, c *Convention) error {

@@ -134,11 +134,7 @@ func TestStatutLabels(t *testing.T) {
 	}
 }
 
-func TestTypeStep(t *testing.T) {
-	if TypeStep(TypeDuree) != "avenant_financement" || TypeStep(TypeLogements) != "avenant_logements" ||
-		TypeStep(TypeDenonciation) != "" || TypeStep("") != "" {
-		t.Error("TypeStep")
-	}
+func TestFieldsOfType(t *testing.T) {
 	if len(FieldsOfType) != 14 {
 		t.Errorf("%d types d'avenant, attendu 14", len(FieldsOfType))
 	}

@@ -384,7 +384,7 @@ func TestScenarioCreateAvenant(t *testing.T) {
 			t.Fatal(err)
 		}
 		av := res.Avenant
-		if !res.Created || res.Step != "avenant_financement" || av.Statut != Projet || av.Numero != "" ||
+		if !res.Created || av.Statut != Projet || av.Numero != "" ||
 			av.ParentID == nil || *av.ParentID != root.ID || av.ProgrammeID == root.ProgrammeID ||
 			len(av.AvenantTypes) != 1 || av.AvenantTypes[0] != TypeDuree || *av.CreeParID != w.bailleurUser {
 			t.Fatalf("avenant créé : %+v", av)
@@ -479,9 +479,9 @@ func TestScenarioRemoveAvenantType(t *testing.T) {
 		mustExec(t, ctx, tx, `UPDATE conventions_pret SET montant = 1 WHERE lot_id IN (SELECT id FROM programmes_lot WHERE convention_id = $1)`, av.ID)
 		mustExec(t, ctx, tx, `UPDATE conventions_convention SET champ_libre_avenant = 'texte' WHERE id = $1`, av.ID)
 		for _, typ := range []string{TypeEDD, TypeLogements, TypeDuree, TypeChampLibre} {
-			step, err := AddAvenantType(ctx, tx, w.bailleur, av.UUID, typ)
-			if err != nil || step != TypeStep(typ) {
-				t.Fatalf("ajout du type %s : %q, %v", typ, step, err)
+			err := AddAvenantType(ctx, tx, w.bailleur, av.UUID, typ)
+			if err != nil {
+				t.Fatalf("ajout du type %s : %v", typ, err)
 			}
 		}
 		if err := RemoveAvenantType(ctx, tx, w.bailleur, av.UUID, TypeProgramme); err != nil {

@@ -1,24 +1,32 @@
 package e2e
 
 import (
+	"bytes"
 	"io"
 	"log/slog"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/xuri/excelize/v2"
+
 	"github.com/MTES-MCT/apilos-go/internal/auth/password"
 	"github.com/MTES-MCT/apilos-go/internal/dbtest"
 	"github.com/MTES-MCT/apilos-go/internal/fixture"
+	"github.com/MTES-MCT/apilos-go/internal/importxlsx"
 	"github.com/MTES-MCT/apilos-go/internal/storage"
 	"github.com/MTES-MCT/apilos-go/internal/web"
 )
 
-// A bailleur fills a logements-ordinaires convention step by step in a
-// real browser (a new logement row added in place, htmx or not), reaches
-// the récapitulatif and submits it. Every page respects its CSP and logs
-// no error.
+// A bailleur creates a logements-ordinaires convention through the ANRU
+// form, fills it step by step in a real browser, imports its logements
+// from a spreadsheet made from the project's template (file chosen,
+// preview, confirmation), adds one more logement row in place (htmx or
+// not), reaches the récapitulatif and submits it. Every page respects its
+// CSP and logs no error.
 func TestBrowserConventionSteps(t *testing.T) {
 	b := launch(t)
 	ctx := testContext(t)
@@ -36,25 +44,19 @@ func TestBrowserConventionSteps(t *testing.T) {
 	}
 	const pw = "Mot de passe e2e 2026"
 	hash := password.PBKDF2SHA256(pw, "stepsSel2026", 1000)
-	adm := q(`INSERT INTO instructeurs_administration (nom, code) VALUES ('DDT de Paris', 'DD75') RETURNING id::text`)
+	q(`INSERT INTO instructeurs_administration (nom, code) VALUES ('DDT de Paris', 'DD75') RETURNING id::text`)
 	bail := q(`INSERT INTO bailleurs_bailleur (nom, siret, nature_bailleur) VALUES ('Paris Habitat OPH', '34433123400011', 'HLM') RETURNING id::text`)
 	uid := q(`INSERT INTO users_user (password, username, email, first_name, last_name, is_active, is_superuser, is_staff,
 			preferences_email, date_joined) VALUES ($1, 'camille.bailleur', 'camille@example.org', 'Camille', 'E2E', true, false, false, 'AUCUN', now())
 			RETURNING id::text`, hash)
 	q(`INSERT INTO users_role (typologie, bailleur_id, user_id, group_id)
 		VALUES ('BAILLEUR', $1::int, $2::int, (SELECT id FROM auth_group WHERE name = 'bailleur')) RETURNING id::text`, bail, uid)
-	prog := q(`INSERT INTO programmes_programme (nom, numero_operation, numero_operation_pour_recherche, bailleur_id, administration_id,
-			code_postal, ville, code_insee_departement, code_insee_region, adresse)
-		VALUES ('Résidence des Tilleuls', '2026-75-00043', '20267500043', $1::int, $2::int, '75011', 'Paris', '75', '11', '5 rue des Tilleuls')
-		RETURNING id::text`, bail, adm)
-	// A new convention: one PLUS lot of two logements, no signataire yet.
-	conv := q(`INSERT INTO conventions_convention (programme_id, statut, adresse, date_fin_conventionnement)
-		VALUES ($1::int, '1. Projet', '5 rue des Tilleuls', '2065-06-30') RETURNING uuid::text`, prog)
-	lot := q(`INSERT INTO programmes_lot (convention_id, financement, nb_logements) SELECT id, 'PLUS', 2 FROM conventions_convention
-		WHERE uuid = $1::uuid RETURNING id::text`, conv)
-	q(`INSERT INTO programmes_logement (designation, lot_id, typologie, surface_habitable, surface_annexes, surface_annexes_retenue,
-			surface_utile, loyer_par_metre_carre, coeficient, loyer, import_order)
-		SELECT 'A' || g, $1::int, 'T2', 45, 10, 5, 50, 6, 1, 300, g - 1 FROM generate_series(1, 2) g RETURNING id::text`, lot)
+	// The spreadsheet the bailleur fills: the project's logements template.
+	xlsx := filepath.Join(t.TempDir(), "logements.xlsx")
+	writeTemplate(t, importxlsx.Logements, xlsx, [][]any{
+		{"A1", "T2", "PLUS", 45, 10, 5, 50, 6, 1, 300},
+		{"A2", "T3", "PLUS", "60,5", 0, 0, "60,5", "6", "1", "363"},
+	})
 
 	store, err := storage.NewLocal(t.TempDir())
 	if err != nil {
@@ -74,6 +76,14 @@ func TestBrowserConventionSteps(t *testing.T) {
 	}
 	watchAccessibility(t, p, app.URL)
 	click := func(sel string) { t.Helper(); must(t, p.AndWaitLoad(ctx, func() error { return p.Click(ctx, sel) })) }
+	choose := func(sel, value string) {
+		t.Helper()
+		var ok bool
+		must(t, p.Eval(ctx, `(() => { const s = document.querySelector('`+sel+`'); s.value = '`+value+`'; return s.value === '`+value+`'; })()`, &ok))
+		if !ok {
+			t.Fatalf("%s : choix %q impossible", sel, value)
+		}
+	}
 	stepOf := func() string {
 		t.Helper()
 		l := strings.TrimPrefix(location(ctx, t, p), "/conventions/")
@@ -84,7 +94,22 @@ func TestBrowserConventionSteps(t *testing.T) {
 	must(t, p.Type(ctx, "#id_password", pw))
 	click("#bouton-connexion")
 
-	must(t, p.Navigate(ctx, app.URL+"/conventions/bailleur/"+conv))
+	must(t, p.Navigate(ctx, app.URL+"/conventions/new_convention_anru"))
+	must(t, p.Type(ctx, "#id_nom", "Résidence des Tilleuls"))
+	must(t, p.Type(ctx, "#id_numero_operation", "2026-75-00043"))
+	choose("#id_nature_logement", "LOGEMENTSORDINAIRES")
+	choose("#id_financement", "PLUS")
+	choose("#id_type_habitat", "COLLECTIF")
+	must(t, p.Type(ctx, "#id_nb_logements", "3"))
+	must(t, p.Type(ctx, "#id_code_postal", "75011"))
+	must(t, p.Type(ctx, "#id_ville", "Paris"))
+	click("#bouton-creer-anru")
+	conv := q(`SELECT c.uuid::text FROM conventions_convention c JOIN programmes_programme p ON p.id = c.programme_id
+		WHERE p.numero_operation = '2026-75-00043'`)
+	lot := q(`SELECT l.id::text FROM programmes_lot l JOIN conventions_convention c ON c.id = l.convention_id WHERE c.uuid = $1::uuid`, conv)
+	if got := location(ctx, t, p); got != "/conventions/bailleur/"+conv {
+		t.Fatalf("après la création : %q, attendu l'étape Bailleur", got)
+	}
 	if !strings.Contains(text(ctx, t, p, "#stepper"), "Étape 1 sur 8") {
 		t.Fatalf("stepper : %q", text(ctx, t, p, "#stepper"))
 	}
@@ -100,10 +125,34 @@ func TestBrowserConventionSteps(t *testing.T) {
 		if got := stepOf(); got != want {
 			t.Fatalf("étape %q, attendu %q", got, want)
 		}
+		if want == "programme" {
+			must(t, p.Type(ctx, "#adresse", "5 rue des Tilleuls"))
+		}
+		if want == "financement" {
+			must(t, p.Type(ctx, "#annee_fin_conventionnement", "2065"))
+		}
 		click("#bouton-enregistrer")
 	}
 	if stepOf() != "logements" {
 		t.Fatalf("étape %q, attendu logements", stepOf())
+	}
+	// The logements from the spreadsheet: chosen, previewed, confirmed.
+	must(t, p.SetFiles(ctx, "#fichier-avec_loyer", xlsx))
+	click("#import-avec_loyer button[type=submit]")
+	if got := text(ctx, t, p, "#apercu"); !strings.Contains(got, "A2") || !strings.Contains(got, "60,5") && !strings.Contains(got, "60.5") {
+		t.Fatalf("aperçu de l'import : %q", got)
+	}
+	if got := q(`SELECT count(*)::text FROM programmes_logement WHERE lot_id = $1::int`, lot); got != "0" {
+		t.Fatalf("%s logements enregistrés avant la confirmation", got)
+	}
+	// Three logements declared for two rows: the bailleur confirms.
+	if got := text(ctx, t, p, "#a-confirmer"); !strings.Contains(got, "(3)") {
+		t.Fatalf("confirmation du nombre de logements attendue : %q", got)
+	}
+	must(t, p.Click(ctx, `label[for="ignore_optional_errors"]`))
+	click("#bouton-confirmer")
+	if stepOf() != "logements" || q(`SELECT string_agg(designation, ',' ORDER BY designation) FROM programmes_logement WHERE lot_id = $1::int`, lot) != "A1,A2" {
+		t.Fatalf("après la confirmation : étape %s", stepOf())
 	}
 	// One more logement, added in place (htmx) or by a re-rendered page.
 	must(t, p.Click(ctx, "#ajouter-avec_loyer"))
@@ -145,4 +194,32 @@ func TestBrowserConventionSteps(t *testing.T) {
 	}
 	must(t, p.Settle(ctx))
 	checkReport(ctx, t, app.URL, p.Report())
+}
+
+// writeTemplate writes the project's template of a table, filled with
+// rows from its third line (under the headers and their help), to path.
+func writeTemplate(t *testing.T, k importxlsx.Kind, path string, rows [][]any) {
+	t.Helper()
+	tpl, err := importxlsx.Template(k)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(tpl))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	for i, r := range rows {
+		cell, _ := excelize.CoordinatesToCellName(1, 3+i)
+		if err := f.SetSheetRow(k.Sheet(), cell, &r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	buf, err := f.WriteToBuffer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, buf.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
 }

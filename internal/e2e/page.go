@@ -327,3 +327,21 @@ func (p *Page) Click(ctx context.Context, selector string) error {
 	}
 	return nil
 }
+
+// SetFiles chooses files for the file input matched by selector, as a
+// user picking them in the file dialog (DOM.setFileInputFiles).
+func (p *Page) SetFiles(ctx context.Context, selector string, paths ...string) error {
+	sel, _ := json.Marshal(selector)
+	var res struct {
+		Result struct {
+			ObjectID string `json:"objectId"`
+		} `json:"result"`
+	}
+	if err := p.b.Call(ctx, p.session, "Runtime.evaluate", map[string]any{"expression": "document.querySelector(" + string(sel) + ")"}, &res); err != nil {
+		return err
+	}
+	if res.Result.ObjectID == "" {
+		return fmt.Errorf("élément %s introuvable", selector)
+	}
+	return p.b.Call(ctx, p.session, "DOM.setFileInputFiles", map[string]any{"files": paths, "objectId": res.Result.ObjectID}, nil)
+}

@@ -135,3 +135,15 @@ func Next(c *Content, s Step) Step {
 	}
 	return ""
 }
+
+// AvenantTypeStep is the first step of an avenant's form that edits the
+// block of avenant type typ; false for a type without a step (dénonciation,
+// résiliation) or a block the avenant's nature has not.
+func AvenantTypeStep(c *Content, typ string) (Step, bool) {
+	for _, s := range Steps(c) {
+		if s.AvenantType() == typ {
+			return s, true
+		}
+	}
+	return "", false
+}

@@ -43,3 +43,32 @@ func TestSteps(t *testing.T) {
 		t.Error("Next")
 	}
 }
+
+func TestAvenantTypeStep(t *testing.T) {
+	lo := contentLO()
+	lo.Convention.ParentID = new(int64)
+	foyer := contentFoyer()
+	foyer.Convention.ParentID = new(int64)
+	residence := contentFoyer()
+	residence.Programme.NatureLogement = "PENSIONSDEFAMILLE"
+	residence.Convention.ParentID = new(int64)
+	cases := []struct {
+		c    *Content
+		typ  string
+		want Step
+	}{
+		{lo, "bailleur", StepBailleur}, {lo, "programme", StepProgramme}, {lo, "cadastre", StepCadastre}, {lo, "edd", StepEDD},
+		{lo, "duree", StepFinancement}, {lo, "logements", StepLogements}, {lo, "stationnement", StepStationnements},
+		{lo, "champ_libre", StepChampLibre}, {lo, "commentaires", StepCommentaires},
+		{lo, "variantes", ""}, {lo, "foyer_attribution", ""}, {lo, "denonciation", ""}, {lo, "resiliation", ""}, {lo, "", ""},
+		{foyer, "logements", StepFoyerResidenceLogements}, {foyer, "foyer_attribution", StepFoyerAttribution}, {foyer, "variantes", StepVariantes},
+		{foyer, "residence_attribution", ""}, {foyer, "stationnement", ""},
+		{residence, "residence_attribution", StepResidenceAttribution}, {residence, "logements", StepFoyerResidenceLogements},
+	}
+	for _, tc := range cases {
+		got, ok := AvenantTypeStep(tc.c, tc.typ)
+		if got != tc.want || ok != (tc.want != "") {
+			t.Errorf("%s/%s : %q %v, attendu %q", tc.c.Programme.NatureLogement, tc.typ, got, ok, tc.want)
+		}
+	}
+}

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"strings"
@@ -17,14 +18,21 @@ import (
 // progress at a time), avenant types ticked and unticked from the
 // récapitulatif, dénonciation and résiliation.
 
-// avenantStepURL is where the user goes after ticking a type: the form
-// step of that block. The form steps come with the convention form
-// pages; until then the récapitulatif opens at the block.
-func avenantStepURL(id, step, typeNom string) string {
-	if step == "" {
-		return recapURL(id)
+// avenantStepURL is where the user goes after ticking a type: the first
+// form step of that block (the nature decides which), or the
+// récapitulatif at the block for a type without a step.
+func (c *conventions) avenantStepURL(ctx context.Context, convID int64, id, typeNom string) (string, error) {
+	if typeNom == "" {
+		return recapURL(id), nil
 	}
-	return recapURL(id) + "#type-" + typeNom
+	content, err := programme.Load(ctx, c.s.opts.DB, convID)
+	if err != nil {
+		return "", err
+	}
+	if s, ok := programme.AvenantTypeStep(content, typeNom); ok {
+		return stepURL(s, true, id), nil
+	}
+	return recapURL(id) + "#type-" + typeNom, nil
 }
 
 // newAvenant is POST /conventions/new_avenant/<uuid>: with uuid=<avenant>
@@ -46,11 +54,16 @@ func (c *conventions) newAvenant(w http.ResponseWriter, r *http.Request) {
 			c.s.notFound(w, r)
 			return
 		}
-		var step string
-		err = c.tx(ctx, func(tx pgx.Tx) (err error) { step, err = convention.AddAvenantType(ctx, tx, sub, id, typ); return })
-		if c.outcome(w, r, err, recapURL(cr.UUID)) {
-			c.done(w, r, avenantStepURL(cr.UUID, step, typ), "Le type d'avenant « "+label(programme.AvenantTypes, typ)+" » a été ajouté.")
+		err = c.tx(ctx, func(tx pgx.Tx) error { return convention.AddAvenantType(ctx, tx, sub, id, typ) })
+		if !c.outcome(w, r, err, recapURL(cr.UUID)) {
+			return
 		}
+		to, err := c.avenantStepURL(ctx, cr.ID, cr.UUID, typ)
+		if err != nil {
+			c.s.serverError(w, r, err)
+			return
+		}
+		c.done(w, r, to, "Le type d'avenant « "+label(programme.AvenantTypes, typ)+" » a été ajouté.")
 		return
 	}
 	var res *convention.AvenantResult
@@ -68,7 +81,12 @@ func (c *conventions) newAvenant(w http.ResponseWriter, r *http.Request) {
 	if typ != "" {
 		msg = "L'avenant « " + label(programme.AvenantTypes, typ) + " » a été créé à partir de la dernière version de la convention."
 	}
-	c.done(w, r, avenantStepURL(avID, res.Step, typ), msg)
+	to, err := c.avenantStepURL(ctx, res.Avenant.ID, avID, typ)
+	if err != nil {
+		c.s.serverError(w, r, err)
+		return
+	}
+	c.done(w, r, to, msg)
 }
 
 // removeFromAvenant unticks a type and restores its fields from the

@@ -34,7 +34,7 @@ import (
 // one, accounts with roles, the real router with sessions in PostgreSQL,
 // a local storage directory and a real Redis queue.
 type cworld struct {
-	t         *testing.T
+	t         testing.TB
 	pool      *pgxpool.Pool
 	s         *server
 	srv       *httptest.Server
@@ -61,7 +61,7 @@ type actor struct {
 
 var cseq atomic.Int64
 
-func newCWorld(t *testing.T) *cworld {
+func newCWorld(t testing.TB) *cworld {
 	t.Helper()
 	ctx := context.Background()
 	pool := dbtest.Pool(t)

@@ -20,7 +20,7 @@ import (
 )
 
 // xlsxFrom fills a downloaded template with rows from row 3.
-func xlsxFrom(t *testing.T, tpl []byte, sheet string, rows [][]any) []byte {
+func xlsxFrom(t testing.TB, tpl []byte, sheet string, rows [][]any) []byte {
 	t.Helper()
 	f, err := excelize.OpenReader(bytes.NewReader(tpl))
 	if err != nil {

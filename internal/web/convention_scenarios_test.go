@@ -289,9 +289,8 @@ func TestScenario13and14NewAvenant(t *testing.T) {
 	if avUUID == "" {
 		t.Fatal("aucun avenant créé")
 	}
-	// The duree step (avenant_financement) comes with the form pages: the
-	// récapitulatif opens at its block meanwhile.
-	if loc := res.Header.Get("Location"); loc != recap(avUUID)+"#type-duree" {
+	// The duree type opens its step, avenant_financement.
+	if loc := res.Header.Get("Location"); loc != step("avenant_financement", avUUID) {
 		t.Errorf("redirection %q", loc)
 	}
 	row := w.str(`SELECT statut || '|' || COALESCE(numero, '-') || '|' ||

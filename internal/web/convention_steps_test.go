@@ -9,7 +9,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/MTES-MCT/apilos-go/internal/convention"
 	"github.com/MTES-MCT/apilos-go/internal/programme"
 )
 
@@ -375,111 +374,6 @@ func TestStepRowsOverHTTP(t *testing.T) {
 	code, _, _ = fill(t, w.bailleur, step("stationnements", c.UUID), map[string]string{"stationnements-0-nb_stationnements": "5"})
 	if code != http.StatusSeeOther || w.str(`SELECT nb_stationnements::text FROM programmes_typestationnement s JOIN programmes_lot l ON l.id = s.lot_id WHERE l.convention_id = $1`, c.ID) != "5" {
 		t.Errorf("stationnement : %d", code)
-	}
-}
-
-// The issue's "Done when" over HTTP: for a convention of each nature and
-// an avenant, the bailleur fills every step (rows included), submits;
-// the instructeur comments a field and asks for corrections; the bailleur
-// changes exactly that field (and cannot change another), resubmits; the
-// instructeur validates.
-func TestStepScenarioFillSubmitCorrectValidate(t *testing.T) {
-	w := newCWorld(t)
-	root := w.add(cconv{statut: string(convention.Signee), numero: "75.D.25.0400", signed: true})
-	for _, c := range []struct {
-		name  string
-		conv  cconv
-		walks [][2]string // first step path segment, expected walked steps
-		rows  map[string]map[string]string
-	}{
-		{name: "logements ordinaires", conv: cconv{},
-			walks: [][2]string{{"bailleur", "bailleur programme cadastre financement logements annexes stationnements commentaires"}},
-			rows:  map[string]map[string]string{"logements": {"avec_loyer-1-designation": "B2"}, "annexes": {"annexes-0-logement_designation": "A1"}}},
-		{name: "foyer", conv: cconv{nature: "AUTRE"},
-			walks: [][2]string{{"bailleur", "bailleur programme cadastre edd financement foyer_residence_logements collectif foyer_attribution variantes commentaires"}},
-			rows:  map[string]map[string]string{"foyer_residence_logements": {"logements-1-designation": "F2"}, "collectif": {"locaux_collectifs-0-nombre": "2"}}},
-		{name: "résidence", conv: cconv{nature: "RESISDENCESOCIALE"},
-			walks: [][2]string{{"bailleur", "bailleur programme cadastre financement foyer_residence_logements collectif residence_attribution variantes commentaires"}},
-			rows:  map[string]map[string]string{"residence_attribution": {"attribution_pension_de_famille": "1"}}},
-		{name: "avenant", conv: cconv{parent: root.ID, types: []string{"bailleur", "logements", "duree", "champ_libre"}},
-			walks: [][2]string{{"avenant_bailleur", "avenant_bailleur"}, {"avenant_logements", "avenant_logements avenant_annexes"},
-				{"avenant_financement", "avenant_financement"}, {"avenant_champ_libre", "avenant_champ_libre"}},
-			rows: map[string]map[string]string{"avenant_logements": {"avec_loyer-0-loyer": "299.5"}, "avenant_champ_libre": {"champ_libre_avenant": "Article 3 modifié"}}},
-	} {
-		t.Run(c.name, func(t *testing.T) {
-			conv := w.add(c.conv)
-			first := c.walks[0][0]
-			changes := map[string]map[string]string{first: {"signataire_nom": "Mme Signataire", "signataire_fonction": "Présidente"}}
-			for k, v := range c.rows {
-				changes[k] = v
-			}
-			for _, wk := range c.walks {
-				if got := strings.Join(walk(t, w.bailleur, step(wk[0], conv.UUID), conv.UUID, changes), " "); got != wk[1] {
-					t.Fatalf("étapes %q, attendu %q", got, wk[1])
-				}
-			}
-			// Each step's GET shows the saved values.
-			if _, page := w.bailleur.get(step(first, conv.UUID)); !strings.Contains(page, `value="Mme Signataire"`) {
-				t.Error("signataire enregistré absent de la page")
-			}
-			for seg, ch := range c.rows {
-				_, page := w.bailleur.get(step(seg, conv.UUID))
-				for k, v := range ch {
-					if v == "1" {
-						continue
-					}
-					if !strings.Contains(page, `name="`+k+`"`) || !strings.Contains(page, v) {
-						t.Errorf("%s : %s=%q absent de la page", seg, k, v)
-					}
-				}
-			}
-			if res := w.bailleur.post("/conventions/save/"+conv.UUID, url.Values{"SubmitConvention": {"True"}}); res.StatusCode != http.StatusSeeOther ||
-				w.statut(conv.ID) != string(convention.Instruction) {
-				t.Fatalf("soumission : %d, statut %s", res.StatusCode, w.statut(conv.ID))
-			}
-			w.instr.post("/comments/", url.Values{"convention_uuid": {conv.UUID}, "object_name": {"convention"}, "object_field": {"signataire_nom"},
-				"object_uuid": {conv.UUID}, "comment": {"Le signataire doit être le directeur général"}})
-			w.instr.post("/conventions/feedback/"+conv.UUID, url.Values{"from_instructeur": {"1"}})
-			if w.statut(conv.ID) != string(convention.Correction) {
-				t.Fatalf("corrections : statut %s", w.statut(conv.ID))
-			}
-			_, page := w.bailleur.get(step(first, conv.UUID))
-			if !strings.Contains(page, `name="signataire_nom" value="Mme Signataire">`) || !strings.Contains(page, `name="signataire_fonction" value="Présidente" disabled`) ||
-				!strings.Contains(page, "Le signataire doit être le directeur général") {
-				t.Error("en correction, seul le champ commenté est modifiable et le commentaire est affiché")
-			}
-			// The récapitulatif links the commented section only.
-			_, rp := w.bailleur.get(recap(conv.UUID))
-			if !strings.Contains(rp, `href="`+step(first, conv.UUID)+`"`) || strings.Contains(rp, `id="modifier-operation"`) {
-				t.Error("récapitulatif en correction : lien de la section commentée seulement")
-			}
-			// Another field, forged: refused, nothing saved.
-			before := w.snapshot(conv.ID)
-			code, page := postPage(t, w.bailleur, step(first, conv.UUID), url.Values{"signataire_nom": {"Mme Signataire"}, "signataire_fonction": {"Directrice"}})
-			if code != http.StatusForbidden || w.snapshot(conv.ID) != before || !strings.Contains(page, programme.MsgFieldLocked(mustField(t, programme.ObjConvention, "signataire_fonction").Describe())) {
-				t.Errorf("champ non commenté : %d, attendu 403 avec le nom du champ, rien d'enregistré", code)
-			}
-			if code, loc, _ := fill(t, w.bailleur, step(first, conv.UUID), map[string]string{"signataire_nom": "M. Directeur Général"}); code != http.StatusSeeOther || loc == "" {
-				t.Fatalf("correction du champ commenté : %d", code)
-			}
-			if w.str(`SELECT signataire_nom FROM conventions_convention WHERE id = $1`, conv.ID) != "M. Directeur Général" {
-				t.Error("correction non enregistrée")
-			}
-			w.bailleur.post("/conventions/feedback/"+conv.UUID, url.Values{"comment": {"Corrigé"}})
-			if w.statut(conv.ID) != string(convention.Instruction) {
-				t.Fatalf("renvoi : statut %s", w.statut(conv.ID))
-			}
-			_, page = w.instr.get(recap(conv.UUID))
-			num := "75.D.26." + conv.UUID[:4]
-			if c.conv.parent != 0 {
-				num = "1"
-			}
-			// The comments stay open: the instructeur confirms (issue 12.6).
-			if res := w.instr.post("/conventions/validate/"+conv.UUID, url.Values{"convention_numero": {num}, "confirmer_commentaires_ouverts": {"1"}}); res.StatusCode != http.StatusSeeOther ||
-				w.statut(conv.ID) != string(convention.ASigner) {
-				t.Errorf("validation : %d, statut %s", res.StatusCode, w.statut(conv.ID))
-			}
-		})
 	}
 }
 

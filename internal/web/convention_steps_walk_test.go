@@ -13,7 +13,7 @@ import (
 // formOf reads the step form of a page as a browser would post it: the
 // enabled inputs of form#form-etape (checked boxes only, the selected
 // options), without the comment widgets' inputs (form="…") nor buttons.
-func formOf(t *testing.T, page string) url.Values {
+func formOf(t testing.TB, page string) url.Values {
 	t.Helper()
 	doc, err := html.Parse(strings.NewReader(page))
 	if err != nil {

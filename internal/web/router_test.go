@@ -27,7 +27,7 @@ import (
 
 // newTestServer builds a server (not yet wrapped) so tests can register
 // their own routes through the same router before building the handler.
-func newTestServer(t *testing.T, opts Options) *server {
+func newTestServer(t testing.TB, opts Options) *server {
 	t.Helper()
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
