@@ -7,9 +7,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/MTES-MCT/apilos-go/internal/auth/password"
-	"github.com/MTES-MCT/apilos-go/internal/dbtest"
-	"github.com/MTES-MCT/apilos-go/internal/fixture"
 	"github.com/MTES-MCT/apilos-go/internal/web"
 )
 
@@ -19,26 +16,12 @@ import (
 func TestBrowserCreateANRU(t *testing.T) {
 	b := launch(t)
 	ctx := testContext(t)
-	pool := dbtest.Pool(t)
-	if _, err := fixture.LoadPermissions(ctx, pool); err != nil {
-		t.Fatal(err)
-	}
-	q := func(sql string, args ...any) string {
-		t.Helper()
-		var s string
-		if err := pool.QueryRow(ctx, sql, args...).Scan(&s); err != nil {
-			t.Fatalf("%s : %v", sql, err)
-		}
-		return s
-	}
-	const pw = "Mot de passe e2e 2026"
-	q(`INSERT INTO instructeurs_administration (nom, code) VALUES ('DDT de Paris', 'DD75') RETURNING id::text`)
-	bail := q(`INSERT INTO bailleurs_bailleur (nom, siret, nature_bailleur) VALUES ('Paris Habitat OPH', '34433123400011', 'HLM') RETURNING id::text`)
-	uid := q(`INSERT INTO users_user (password, username, email, first_name, last_name, is_active, is_superuser, is_staff,
-			preferences_email, date_joined) VALUES ($1, 'camille.bailleur', 'c@example.org', 'Camille', 'E2E', true, false, false, 'AUCUN', now())
-		RETURNING id::text`, password.PBKDF2SHA256(pw, "anruSel2026", 1000))
-	q(`INSERT INTO users_role (typologie, bailleur_id, user_id, group_id)
-		VALUES ('BAILLEUR', $1::int, $2::int, (SELECT id FROM auth_group WHERE name = 'bailleur')) RETURNING id::text`, bail, uid)
+	s := newSeed(t, ctx)
+	pool, q := s.pool, s.q
+	const pw = e2ePassword
+	s.administration()
+	bail := s.bailleur()
+	s.role(s.user("camille.bailleur", "Camille", false), "BAILLEUR", "bailleur", bail, nil)
 
 	h, err := web.New(web.Options{Environment: "development", Version: "e2e", DB: pool, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {

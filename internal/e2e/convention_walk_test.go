@@ -1,7 +1,6 @@
 package e2e
 
 import (
-	"context"
 	"io"
 	"log/slog"
 	"net/http/httptest"
@@ -10,9 +9,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/MTES-MCT/apilos-go/internal/auth/password"
-	"github.com/MTES-MCT/apilos-go/internal/dbtest"
-	"github.com/MTES-MCT/apilos-go/internal/fixture"
 	"github.com/MTES-MCT/apilos-go/internal/storage"
 	"github.com/MTES-MCT/apilos-go/internal/web"
 )
@@ -27,46 +23,14 @@ import (
 func TestBrowserConventionWalk(t *testing.T) {
 	b := launch(t)
 	ctx := testContext(t)
-	pool := dbtest.Pool(t)
-	if _, err := fixture.LoadPermissions(ctx, pool); err != nil {
-		t.Fatal(err)
-	}
-	q := func(sql string, args ...any) string {
-		t.Helper()
-		var s string
-		if err := pool.QueryRow(ctx, sql, args...).Scan(&s); err != nil {
-			t.Fatalf("%s : %v", sql, err)
-		}
-		return s
-	}
-	const pw = "Mot de passe e2e 2026"
-	hash := password.PBKDF2SHA256(pw, "walkSel2026", 1000)
-	adm := q(`INSERT INTO instructeurs_administration (nom, code) VALUES ('DDT de Paris', 'DD75') RETURNING id::text`)
-	bail := q(`INSERT INTO bailleurs_bailleur (nom, siret, nature_bailleur) VALUES ('Paris Habitat OPH', '34433123400011', 'HLM') RETURNING id::text`)
-	user := func(login, first, typologie, group string, bailleur, administration any) {
-		uid := q(`INSERT INTO users_user (password, username, email, first_name, last_name, is_active, is_superuser, is_staff,
-			preferences_email, date_joined) VALUES ($1, $2::text, $2::text || '@example.org', $3, 'E2E', true, false, false, 'AUCUN', now())
-			RETURNING id::text`, hash, login, first)
-		q(`INSERT INTO users_role (typologie, bailleur_id, administration_id, user_id, group_id)
-			VALUES ($1, $2::int, $3::int, $4::int, (SELECT id FROM auth_group WHERE name = $5)) RETURNING id::text`,
-			typologie, bailleur, administration, uid, group)
-	}
-	user("camille.bailleur", "Camille", "BAILLEUR", "bailleur", bail, nil)
-	user("dominique.instructeur", "Dominique", "INSTRUCTEUR", "instructeur", nil, adm)
-	prog := q(`INSERT INTO programmes_programme (nom, numero_operation, numero_operation_pour_recherche, bailleur_id, administration_id,
-			code_postal, ville, code_insee_departement, code_insee_region, adresse)
-		VALUES ('Résidence des Lilas', '2026-75-00042', '20267500042', $1::int, $2::int, '75011', 'Paris', '75', '11', '3 rue des Lilas')
-		RETURNING id::text`, bail, adm)
-	progUUID := q(`SELECT uuid::text FROM programmes_programme WHERE id = $1::int`, prog)
-	// A complete content (programme.Missing): signataire, end year, and
-	// the two logements of the lot.
-	conv := q(`INSERT INTO conventions_convention (programme_id, statut, adresse, signataire_nom, date_fin_conventionnement)
-		VALUES ($1::int, '1. Projet', '3 rue des Lilas', 'Mme Martin', '2065-06-30') RETURNING uuid::text`, prog)
-	lot := q(`INSERT INTO programmes_lot (convention_id, financement, nb_logements) SELECT id, 'PLUS', 2 FROM conventions_convention
-		WHERE uuid = $1::uuid RETURNING id::text`, conv)
-	q(`INSERT INTO programmes_logement (designation, lot_id, typologie, surface_habitable, surface_annexes, surface_annexes_retenue,
-			surface_utile, loyer_par_metre_carre, coeficient, loyer, import_order)
-		SELECT 'A' || g, $1::int, 'T2', 45, 10, 5, 50, 6, 1, 300, g - 1 FROM generate_series(1, 2) g RETURNING id::text`, lot)
+	s := newSeed(t, ctx)
+	pool, q := s.pool, s.q
+	const pw = e2ePassword
+	adm, bail := s.administration(), s.bailleur()
+	s.role(s.user("camille.bailleur", "Camille", false), "BAILLEUR", "bailleur", bail, nil)
+	s.role(s.user("dominique.instructeur", "Dominique", false), "INSTRUCTEUR", "instructeur", nil, adm)
+	conv := s.convention(bail, adm, "1. Projet", "")
+	progUUID := q(`SELECT p.uuid::text FROM programmes_programme p JOIN conventions_convention c ON c.programme_id = p.id WHERE c.uuid = $1::uuid`, conv)
 
 	store, err := storage.NewLocal(t.TempDir())
 	if err != nil {
@@ -168,7 +132,7 @@ func TestBrowserConventionWalk(t *testing.T) {
 	// 5. The signed PDF, then its date.
 	file := filepath.Join(t.TempDir(), "convention-signee.pdf")
 	must(t, os.WriteFile(file, []byte("%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"), 0o600))
-	setFile(ctx, t, p, "#file", file)
+	must(t, p.SetFiles(ctx, "#file", file))
 	click("#bouton-deposer")
 	if !strings.HasPrefix(location(ctx, t, p), "/conventions/upload_signed/date/"+conv) {
 		t.Fatalf("dépôt : %q", location(ctx, t, p))
@@ -192,30 +156,11 @@ func TestBrowserConventionWalk(t *testing.T) {
 		WHERE a.parent_id = (SELECT id FROM conventions_convention WHERE uuid = $1::uuid)`, conv); got != "1. Projet duree" {
 		t.Fatalf("avenant : %q", got)
 	}
-	if !strings.HasPrefix(location(ctx, t, p), "/conventions/recapitulatif/") || !strings.Contains(text(ctx, t, p, "h1"), "Avenant") {
+	// Ticking « durée » opens the step where the end date is typed.
+	if !strings.HasPrefix(location(ctx, t, p), "/conventions/avenant_financement/") {
 		t.Errorf("après création de l'avenant : %q", location(ctx, t, p))
 	}
 
 	must(t, p.Settle(ctx))
 	checkReport(ctx, t, app.URL, p.Report())
-}
-
-// setFile chooses a file in an <input type=file>, as the file picker
-// would (DOM.setFileInputFiles).
-func setFile(ctx context.Context, t *testing.T, p *Page, selector, path string) {
-	t.Helper()
-	var doc struct {
-		Root struct {
-			NodeID int `json:"nodeId"`
-		} `json:"root"`
-	}
-	must(t, p.b.Call(ctx, p.session, "DOM.getDocument", map[string]any{"depth": 0}, &doc))
-	var node struct {
-		NodeID int `json:"nodeId"`
-	}
-	must(t, p.b.Call(ctx, p.session, "DOM.querySelector", map[string]any{"nodeId": doc.Root.NodeID, "selector": selector}, &node))
-	if node.NodeID == 0 {
-		t.Fatalf("%s introuvable", selector)
-	}
-	must(t, p.b.Call(ctx, p.session, "DOM.setFileInputFiles", map[string]any{"nodeId": node.NodeID, "files": []string{path}}, nil))
 }

@@ -7,9 +7,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/MTES-MCT/apilos-go/internal/auth/password"
-	"github.com/MTES-MCT/apilos-go/internal/dbtest"
-	"github.com/MTES-MCT/apilos-go/internal/fixture"
 	"github.com/MTES-MCT/apilos-go/internal/web"
 )
 
@@ -20,30 +17,12 @@ import (
 func TestBrowserImpersonationBanner(t *testing.T) {
 	b := launch(t)
 	ctx := testContext(t)
-	pool := dbtest.Pool(t)
-	if _, err := fixture.LoadPermissions(ctx, pool); err != nil {
-		t.Fatal(err)
-	}
-	q := func(sql string, args ...any) string {
-		t.Helper()
-		var s string
-		if err := pool.QueryRow(ctx, sql, args...).Scan(&s); err != nil {
-			t.Fatalf("%s : %v", sql, err)
-		}
-		return s
-	}
-	const pw = "Mot de passe e2e 2026"
-	hash := password.PBKDF2SHA256(pw, "hijackSel2026", 1000)
-	user := func(login, first string, staff bool) string {
-		return q(`INSERT INTO users_user (password, username, email, first_name, last_name, is_active, is_superuser, is_staff,
-			preferences_email, date_joined) VALUES ($1, $2::text, $2::text || '@example.org', $3, 'E2E', true, false, $4, 'AUCUN', now())
-			RETURNING id::text`, hash, login, first, staff)
-	}
-	user("sacha.support", "Sacha", true)
-	camille := user("camille.bailleur", "Camille", false)
-	bail := q(`INSERT INTO bailleurs_bailleur (nom, siret, nature_bailleur) VALUES ('Paris Habitat OPH', '34433123400011', 'HLM') RETURNING id::text`)
-	q(`INSERT INTO users_role (typologie, bailleur_id, user_id, group_id)
-		VALUES ('BAILLEUR', $1::int, $2::int, (SELECT id FROM auth_group WHERE name = 'bailleur')) RETURNING id::text`, bail, camille)
+	s := newSeed(t, ctx)
+	pool := s.pool
+	const pw = e2ePassword
+	s.user("sacha.support", "Sacha", true)
+	camille := s.user("camille.bailleur", "Camille", false)
+	s.role(camille, "BAILLEUR", "bailleur", s.bailleur(), nil)
 
 	h, err := web.New(web.Options{Environment: "development", Version: "e2e", DB: pool,
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})

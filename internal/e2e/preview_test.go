@@ -9,10 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/MTES-MCT/apilos-go/internal/auth/password"
-	"github.com/MTES-MCT/apilos-go/internal/dbtest"
 	"github.com/MTES-MCT/apilos-go/internal/document"
-	"github.com/MTES-MCT/apilos-go/internal/fixture"
 	"github.com/MTES-MCT/apilos-go/internal/jobs"
 	"github.com/MTES-MCT/apilos-go/internal/redistest"
 	"github.com/MTES-MCT/apilos-go/internal/storage"
@@ -26,37 +23,12 @@ import (
 func TestBrowserPreviewValidatedConvention(t *testing.T) {
 	b := launch(t)
 	ctx := testContext(t)
-	pool := dbtest.Pool(t)
-	if _, err := fixture.LoadPermissions(ctx, pool); err != nil {
-		t.Fatal(err)
-	}
-	q := func(sql string, args ...any) string {
-		t.Helper()
-		var s string
-		if err := pool.QueryRow(ctx, sql, args...).Scan(&s); err != nil {
-			t.Fatalf("%s : %v", sql, err)
-		}
-		return s
-	}
-	const pw = "Mot de passe e2e 2026"
-	adm := q(`INSERT INTO instructeurs_administration (nom, code, ville_signature) VALUES ('DDT de Paris', 'DD75', 'Paris') RETURNING id::text`)
-	bail := q(`INSERT INTO bailleurs_bailleur (nom, siret, nature_bailleur) VALUES ('Paris Habitat OPH', '34433123400011', 'HLM') RETURNING id::text`)
-	uid := q(`INSERT INTO users_user (password, username, email, first_name, last_name, is_active, is_superuser, is_staff, preferences_email, date_joined)
-		VALUES ($1, 'dominique.instructeur', 'dominique@example.org', 'Dominique', 'E2E', true, false, false, 'AUCUN', now()) RETURNING id::text`,
-		password.PBKDF2SHA256(pw, "previewSel2026", 1000))
-	q(`INSERT INTO users_role (typologie, administration_id, user_id, group_id)
-		VALUES ('INSTRUCTEUR', $1::int, $2::int, (SELECT id FROM auth_group WHERE name = 'instructeur')) RETURNING id::text`, adm, uid)
-	prog := q(`INSERT INTO programmes_programme (nom, numero_operation, numero_operation_pour_recherche, bailleur_id, administration_id,
-			code_postal, ville, code_insee_departement, code_insee_region, adresse)
-		VALUES ('Résidence des Lilas', '2026-75-00042', '20267500042', $1::int, $2::int, '75011', 'Paris', '75', '11', '3 rue des Lilas')
-		RETURNING id::text`, bail, adm)
-	conv := q(`INSERT INTO conventions_convention (programme_id, statut, numero, valide_le, adresse, signataire_nom, date_fin_conventionnement)
-		VALUES ($1::int, '4. A signer', '75.D.26.0042', '2026-03-02', '3 rue des Lilas', 'Mme Martin', '2065-06-30') RETURNING uuid::text`, prog)
-	lot := q(`INSERT INTO programmes_lot (convention_id, financement, nb_logements) SELECT id, 'PLUS', 2 FROM conventions_convention
-		WHERE uuid = $1::uuid RETURNING id::text`, conv)
-	q(`INSERT INTO programmes_logement (designation, lot_id, typologie, surface_habitable, surface_annexes, surface_annexes_retenue,
-			surface_utile, loyer_par_metre_carre, coeficient, loyer, import_order)
-		SELECT 'A' || g, $1::int, 'T2', 45, 10, 5, 50, 6, 1, 300, g - 1 FROM generate_series(1, 2) g RETURNING id::text`, lot)
+	s := newSeed(t, ctx)
+	pool := s.pool
+	const pw = e2ePassword
+	adm, bail := s.administration(), s.bailleur()
+	s.role(s.user("dominique.instructeur", "Dominique", false), "INSTRUCTEUR", "instructeur", nil, adm)
+	conv := s.convention(bail, adm, "4. A signer", "numero, valide_le", "75.D.26.0042", "2026-03-02")
 
 	store, err := storage.NewLocal(t.TempDir())
 	if err != nil {
