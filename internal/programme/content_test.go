@@ -1,6 +1,8 @@
 package programme
 
 import (
+	"encoding/json"
+	"reflect"
 	"testing"
 
 	"github.com/shopspring/decimal"
@@ -76,5 +78,31 @@ func TestTextFiles(t *testing.T) {
 	}
 	if (TextFiles{}).Encode() != "" {
 		t.Error("empty encodes to \"\"")
+	}
+}
+
+func TestFileEdits(t *testing.T) {
+	stored := ParseTextFiles(`{"files": {"u1": {"uuid": "u1", "realname": "acte.pdf"}, "u2": {"filename": "plan.png"}}, "text": "t"}`)
+	add := map[string]json.RawMessage{"u3": json.RawMessage(`{"realname": "neuf.pdf"}`)}
+	for _, c := range []struct {
+		name  string
+		edits FileEdits
+		want  []AttachedFile
+		same  bool
+	}{
+		{"aucune modification", nil, []AttachedFile{{"u1", "acte.pdf"}, {"u2", "plan.png"}}, true},
+		{"autre champ", FileEdits{"acquereur": {Remove: []string{"u1"}}}, []AttachedFile{{"u1", "acte.pdf"}, {"u2", "plan.png"}}, true},
+		{"ajout", FileEdits{"vendeur": {Add: add}}, []AttachedFile{{"u1", "acte.pdf"}, {"u2", "plan.png"}, {"u3", "neuf.pdf"}}, false},
+		{"retrait", FileEdits{"vendeur": {Remove: []string{"u2", "inconnu"}}}, []AttachedFile{{"u1", "acte.pdf"}}, false},
+		{"retrait inconnu", FileEdits{"vendeur": {Remove: []string{"inconnu"}}}, []AttachedFile{{"u1", "acte.pdf"}, {"u2", "plan.png"}}, true},
+		{"tout retiré", FileEdits{"vendeur": {Remove: []string{"u1", "u2"}}}, nil, false},
+	} {
+		got := c.edits.apply("vendeur", stored)
+		if got.Text != "t" || !reflect.DeepEqual(got.Attached(), c.want) || sameFiles(stored, got) != c.same {
+			t.Errorf("%s : %+v", c.name, got.Attached())
+		}
+	}
+	if got := (TextFiles{Files: map[string]json.RawMessage{"u9": json.RawMessage(`null`)}}).Attached(); len(got) != 1 || got[0].Name != "u9" {
+		t.Errorf("fichier sans nom : %+v", got)
 	}
 }

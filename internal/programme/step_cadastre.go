@@ -9,8 +9,8 @@ import (
 
 // CadastreInput is the Cadastre step (workflows §3.5): the programme's
 // dates and deeds, and the table of références cadastrales. The
-// text+files fields carry their text; their files are kept. The dates of
-// foyers (autorisation hors habitat inclusif, convention de location) and
+// text+files fields carry their text; their files change only through
+// Files. The dates of foyers (autorisation hors habitat inclusif, convention de location) and
 // of résidences (convention de location, agrément) are written only for
 // those natures.
 type CadastreInput struct {
@@ -29,6 +29,10 @@ type CadastreInput struct {
 	ReferenceNotaire                string
 	ReferencePublicationActe        string
 	References                      []ReferenceCadastraleInput
+	// Files are the files attached to and detached from the text+files
+	// fields (vendeur, acquereur, reference_notaire,
+	// reference_publication_acte); nil keeps them.
+	Files FileEdits
 }
 
 // ReferenceCadastraleInput is one row of the table; UUID is empty for a
@@ -96,10 +100,10 @@ func (in CadastreInput) check(c *Content, _ Env) (plan, Problems) {
 		p.depAgrement = f.text("departement_residence_argement_gestionnaire_intermediation", in.DepartementResidenceAgrement, false, "", 255)
 		p.villeAgrement = f.text("ville_signature_residence_agrement_gestionnaire_intermediation", in.VilleSignatureResidenceAgrement, false, "", 255)
 	}
-	p.vendeur = pr.Vendeur.WithText(f.text("vendeur", in.Vendeur, false, "", 5000))
-	p.acquereur = pr.Acquereur.WithText(f.text("acquereur", in.Acquereur, false, "", 5000))
-	p.refNotaire = pr.ReferenceNotaire.WithText(f.text("reference_notaire", in.ReferenceNotaire, false, "", 5000))
-	p.refPub = pr.ReferencePublicationActe.WithText(f.text("reference_publication_acte", in.ReferencePublicationActe, false, "", 5000))
+	p.vendeur = in.Files.apply("vendeur", pr.Vendeur).WithText(f.text("vendeur", in.Vendeur, false, "", 5000))
+	p.acquereur = in.Files.apply("acquereur", pr.Acquereur).WithText(f.text("acquereur", in.Acquereur, false, "", 5000))
+	p.refNotaire = in.Files.apply("reference_notaire", pr.ReferenceNotaire).WithText(f.text("reference_notaire", in.ReferenceNotaire, false, "", 5000))
+	p.refPub = in.Files.apply("reference_publication_acte", pr.ReferencePublicationActe).WithText(f.text("reference_publication_acte", in.ReferencePublicationActe, false, "", 5000))
 
 	stored := map[uuid.UUID]ReferenceCadastrale{}
 	for _, r := range c.ReferencesCadastrales {
@@ -160,10 +164,10 @@ func (p *cadastrePlan) changes() []change {
 	field(pr.DateResidenceAgrement != p.agrement, "date_residence_argement_gestionnaire_intermediation")
 	field(pr.DepartementResidenceAgrement != p.depAgrement, "departement_residence_argement_gestionnaire_intermediation")
 	field(pr.VilleSignatureResidenceAgrement != p.villeAgrement, "ville_signature_residence_agrement_gestionnaire_intermediation")
-	field(pr.Vendeur.Text != p.vendeur.Text, "vendeur")
-	field(pr.Acquereur.Text != p.acquereur.Text, "acquereur")
-	field(pr.ReferenceNotaire.Text != p.refNotaire.Text, "reference_notaire")
-	field(pr.ReferencePublicationActe.Text != p.refPub.Text, "reference_publication_acte")
+	field(pr.Vendeur.Text != p.vendeur.Text || !sameFiles(pr.Vendeur, p.vendeur), "vendeur")
+	field(pr.Acquereur.Text != p.acquereur.Text || !sameFiles(pr.Acquereur, p.acquereur), "acquereur")
+	field(pr.ReferenceNotaire.Text != p.refNotaire.Text || !sameFiles(pr.ReferenceNotaire, p.refNotaire), "reference_notaire")
+	field(pr.ReferencePublicationActe.Text != p.refPub.Text || !sameFiles(pr.ReferencePublicationActe, p.refPub), "reference_publication_acte")
 	table := TableKey(ObjReferenceCadastrale, pu)
 	stored := map[int64]ReferenceCadastrale{}
 	for _, r := range p.c.ReferencesCadastrales {

@@ -175,3 +175,102 @@ func (tf TextFiles) Encode() string {
 
 // WithText is tf with its text replaced, files kept.
 func (tf TextFiles) WithText(text string) TextFiles { return TextFiles{Text: text, Files: tf.Files} }
+
+// FileEdit is what a form changes in the files of one text+files field:
+// the files just stored (metadata as JSON, by uuid) and the uuids to
+// detach. Detaching a file that is not attached changes nothing.
+type FileEdit struct {
+	Add    map[string]json.RawMessage
+	Remove []string
+}
+
+// FileEdits are the file edits of a step's text+files fields, by column.
+type FileEdits map[string]FileEdit
+
+// apply is tf with the edit of column name applied, text kept.
+func (e FileEdits) apply(name string, tf TextFiles) TextFiles {
+	ed, ok := e[name]
+	if !ok {
+		return tf
+	}
+	files := make(map[string]json.RawMessage, len(tf.Files)+len(ed.Add))
+	for k, v := range tf.Files {
+		files[k] = v
+	}
+	for _, k := range ed.Remove {
+		delete(files, k)
+	}
+	for k, v := range ed.Add {
+		files[k] = v
+	}
+	if len(files) == 0 {
+		files = nil
+	}
+	return TextFiles{Text: tf.Text, Files: files}
+}
+
+// sameFiles reports whether a and b hold the same files.
+func sameFiles(a, b TextFiles) bool {
+	if len(a.Files) != len(b.Files) {
+		return false
+	}
+	for k, v := range a.Files {
+		if w, ok := b.Files[k]; !ok || !bytes.Equal(v, w) {
+			return false
+		}
+	}
+	return true
+}
+
+// AttachedFile is one file of a text+files field as the form lists it.
+type AttachedFile struct {
+	UUID string
+	Name string
+}
+
+// Attached lists the files, by uuid, named by their stored metadata
+// (realname, else filename, else the uuid).
+func (tf TextFiles) Attached() []AttachedFile {
+	var out []AttachedFile
+	for _, id := range tf.FileUUIDs() {
+		var meta struct {
+			Realname string `json:"realname"`
+			Filename string `json:"filename"`
+		}
+		_ = json.Unmarshal(tf.Files[id], &meta)
+		name := meta.Realname
+		if name == "" {
+			name = meta.Filename
+		}
+		if name == "" {
+			name = id
+		}
+		out = append(out, AttachedFile{UUID: id, Name: name})
+	}
+	return out
+}
+
+// TextFilesOf is the stored value of the text+files column name of the
+// convention or its programme (zero for another column).
+func (c *Content) TextFilesOf(name string) TextFiles {
+	p := &c.Programme
+	switch name {
+	case "vendeur":
+		return p.Vendeur
+	case "acquereur":
+		return p.Acquereur
+	case "reference_notaire":
+		return p.ReferenceNotaire
+	case "reference_publication_acte":
+		return p.ReferencePublicationActe
+	case "edd_volumetrique":
+		return p.EDDVolumetrique
+	case "edd_classique":
+		return p.EDDClassique
+	case "edd_stationnements":
+		return p.EDDStationnements
+	case "commentaires":
+		return c.Convention.Commentaires
+	}
+	return TextFiles{}
+}

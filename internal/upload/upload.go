@@ -8,6 +8,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -330,4 +331,18 @@ func StorageName(realname string) string {
 		s = s[len(s)-200:]
 	}
 	return s
+}
+
+// Attachments is the "files" map a text+files field stores for files:
+// each file's row as POST /upload/ answers it, by uuid.
+func Attachments(files []File) (map[string]json.RawMessage, error) {
+	out := make(map[string]json.RawMessage, len(files))
+	for _, f := range files {
+		b, err := json.Marshal(f)
+		if err != nil {
+			return nil, err
+		}
+		out[f.UUID.String()] = b
+	}
+	return out, nil
 }

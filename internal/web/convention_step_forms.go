@@ -15,12 +15,15 @@ import (
 const (
 	kindText     = "text"
 	kindTextarea = "textarea"
-	kindDate     = "date"
-	kindNumber   = "number"
-	kindSelect   = "select"
-	kindCheckbox = "checkbox"
-	kindRadio    = "radio"
-	kindLots     = "lots" // a select of the convention's lot financements
+	// kindTextFiles is a text+files field: a textarea, its attached files
+	// (each with a "Retirer" box) and a file input.
+	kindTextFiles = "textfiles"
+	kindDate      = "date"
+	kindNumber    = "number"
+	kindSelect    = "select"
+	kindCheckbox  = "checkbox"
+	kindRadio     = "radio"
+	kindLots      = "lots" // a select of the convention's lot financements
 )
 
 // fieldDesc is one input: its form name (the column, as the problems
@@ -149,10 +152,10 @@ func describeStep(c *programme.Content, s programme.Step) stepDesc {
 		}
 		return stepDesc{
 			groups: []groupDesc{{title: "Permis et dates", fields: dates}, {title: "Acte notarié", fields: []fieldDesc{
-				fd(pg, "vendeur", "Vendeur", kindTextarea),
-				fd(pg, "acquereur", "Acquereur", kindTextarea),
-				fd(pg, "reference_notaire", "ReferenceNotaire", kindTextarea),
-				fd(pg, "reference_publication_acte", "ReferencePublicationActe", kindTextarea),
+				fd(pg, "vendeur", "Vendeur", kindTextFiles),
+				fd(pg, "acquereur", "Acquereur", kindTextFiles),
+				fd(pg, "reference_notaire", "ReferenceNotaire", kindTextFiles),
+				fd(pg, "reference_publication_acte", "ReferencePublicationActe", kindTextFiles),
 			}}},
 			tables: []tableDesc{{table: programme.TableReferencesCadastrales, object: programme.ObjReferenceCadastrale,
 				title: "Références cadastrales", rows: field("References"), kind: "cadastre", cols: []fieldDesc{

@@ -21,6 +21,7 @@ type stepView struct {
 	H         conventionHeader
 	Stepper   stepperView
 	Action    string
+	Multipart bool // a field takes files: the form is sent as multipart
 	Editable  bool // something may be changed: the save buttons show
 	Info      []recapField
 	Groups    []fieldGroupView
@@ -64,6 +65,13 @@ type fieldView struct {
 	Options                      []optionView
 	Errors                       []string
 	Comment                      commentField
+	// Files are the attachments of a text+files field.
+	Files []attachedView
+}
+
+// attachedView is one attachment of a text+files field: its download link.
+type attachedView struct {
+	UUID, Name, URL string
 }
 
 type optionView struct {
@@ -130,6 +138,7 @@ func (c *conventions) stepView(r *http.Request, st *stepCtx, input programme.Inp
 			owner := st.owner(f.object, nil)
 			fv := st.fieldView(f, f.object, f.name, owner, in, probs.Field(f.name))
 			v.Editable = v.Editable || !fv.Disabled
+			v.Multipart = v.Multipart || f.kind == kindTextFiles
 			gv.Fields = append(gv.Fields, fv)
 		}
 		v.Groups = append(v.Groups, gv)
@@ -242,6 +251,12 @@ func (st *stepCtx) fieldView(f fieldDesc, object, name string, owner uuid.UUID, 
 	switch f.kind {
 	case kindCheckbox:
 		fv.Value, fv.Checked = "1", getBool(v, f.gof)
+	case kindTextFiles:
+		fv.Value = getString(v, f.gof)
+		id := st.k.Convention.UUID.String()
+		for _, a := range st.content.TextFilesOf(name).Attached() {
+			fv.Files = append(fv.Files, attachedView{UUID: a.UUID, Name: a.Name, URL: "/upload/" + id + "/media/" + a.UUID})
+		}
 	default:
 		fv.Value = getString(v, f.gof)
 		fv.Options = st.options(f, fv.Value)

@@ -9,13 +9,13 @@ package web
 // submit buttons that re-render the form without JavaScript.
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"reflect"
 	"sort"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
@@ -23,19 +23,19 @@ import (
 	"github.com/MTES-MCT/apilos-go/internal/access"
 	"github.com/MTES-MCT/apilos-go/internal/convention"
 	"github.com/MTES-MCT/apilos-go/internal/programme"
+	"github.com/MTES-MCT/apilos-go/internal/upload"
 )
 
 func init() { routeGroups = append(routeGroups, (*server).stepRoutes) }
 
 // stepRoutes registers the step pages and their row fragments.
 func (s *server) stepRoutes() {
-	c := &conventions{s: s, now: s.opts.Conventions.Now}
-	if c.now == nil {
-		c.now = time.Now
-	}
+	c := newConventions(s)
 	view := func(p access.Permission) access.Rule { return access.PermOn(p, access.ConventionFromPath("uuid")) }
 	s.handleFunc("GET /conventions/{step}/{uuid}", view(access.ViewConvention), c.stepPage)
-	s.handleFunc("POST /conventions/{step}/{uuid}", view(access.ChangeConvention), c.stepPost)
+	// Multipart when the step has text+files fields: their new files
+	// come with the form (maxUploadRequest, as POST /upload/).
+	s.handle("POST /conventions/{step}/{uuid}", view(access.ChangeConvention), acceptFiles(maxUploadRequest, c.stepPost))
 	// htmx: one empty row of a table, and the (empty) answer that removes
 	// one. Outside /conventions/ so that no pattern there overlaps them.
 	s.handleFunc("GET /etapes/{step}/{uuid}/ligne/{table}", view(access.ChangeConvention), c.stepRow)
@@ -140,11 +140,39 @@ func (c *conventions) stepPost(w http.ResponseWriter, r *http.Request) {
 	sub := access.FromContext(ctx)
 	opt := programme.Options{IgnoreOptional: form.Get("ignore_optional_errors") == "1",
 		Env: programme.Env{Today: programme.DateOf(c.today())}}
-	err := c.tx(ctx, func(tx pgx.Tx) error {
-		_, err := programme.Save(ctx, tx, sub, st.k.Convention.UUID, in, opt)
+	files, closeFiles, err := st.postedFiles(r)
+	defer closeFiles()
+	if err != nil {
+		c.s.serverError(w, r, err)
+		return
+	}
+	// The new files are stored in the step's transaction; their objects
+	// are removed when it rolls back.
+	var keys []string
+	err = c.tx(ctx, func(tx pgx.Tx) error {
+		edits, written, err := c.storeStepFiles(ctx, tx, st, files)
+		keys = written
+		if err != nil {
+			return err
+		}
+		_, err = programme.Save(ctx, tx, sub, st.k.Convention.UUID, withFileEdits(in, edits), opt)
 		return err
 	})
+	if err != nil && len(keys) > 0 {
+		c.discardStored(ctx, keys)
+	}
 	if err != nil {
+		var refusal *upload.Error
+		if errors.As(err, &refusal) {
+			v := c.stepView(r, st, in, nil)
+			v.Errors = []string{refusal.Message}
+			c.s.render(w, r, http.StatusOK, "convention_step", v)
+			return
+		}
+		if errors.Is(err, upload.ErrNotFound) {
+			c.s.notFound(w, r)
+			return
+		}
 		if ve, ok := programme.AsValidationError(err); ok {
 			v := c.stepView(r, st, in, ve.Problems)
 			if ve.NeedsConfirmation() {
@@ -175,6 +203,7 @@ func (c *conventions) stepPost(w http.ResponseWriter, r *http.Request) {
 	if next := programme.Next(st.content, st.step); next != "" && !form.Has("redirect_to_recap") {
 		to = stepURL(next, st.content.Convention.IsAvenant(), id)
 	}
+	c.enqueueScans(r, keys)
 	c.done(w, r, to, "L'étape « "+st.step.Label()+" » a été enregistrée.")
 }
 
