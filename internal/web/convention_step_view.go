@@ -12,6 +12,7 @@ import (
 	"github.com/MTES-MCT/apilos-go/internal/access"
 	"github.com/MTES-MCT/apilos-go/internal/importxlsx"
 	"github.com/MTES-MCT/apilos-go/internal/programme"
+	"github.com/MTES-MCT/apilos-go/internal/upload"
 )
 
 // stepView is a page of the convention's form (template convention_step).
@@ -65,8 +66,10 @@ type fieldView struct {
 	Options                      []optionView
 	Errors                       []string
 	Comment                      commentField
-	// Files are the attachments of a text+files field.
-	Files []attachedView
+	// Files are the attachments of a text+files field; MaxFileMo the
+	// size each new one may have.
+	Files     []attachedView
+	MaxFileMo int
 }
 
 // attachedView is one attachment of a text+files field: its download link.
@@ -252,7 +255,7 @@ func (st *stepCtx) fieldView(f fieldDesc, object, name string, owner uuid.UUID, 
 	case kindCheckbox:
 		fv.Value, fv.Checked = "1", getBool(v, f.gof)
 	case kindTextFiles:
-		fv.Value = getString(v, f.gof)
+		fv.Value, fv.MaxFileMo = getString(v, f.gof), upload.MaxFileSize>>20
 		id := st.k.Convention.UUID.String()
 		for _, a := range st.content.TextFilesOf(name).Attached() {
 			fv.Files = append(fv.Files, attachedView{UUID: a.UUID, Name: a.Name, URL: "/upload/" + id + "/media/" + a.UUID})
