@@ -106,3 +106,66 @@ func TestFileEdits(t *testing.T) {
 		t.Errorf("fichier sans nom : %+v", got)
 	}
 }
+
+// Every text+files field of the step inputs takes its file edit: the
+// plan holds the edited files with the stored text, and lists the field
+// as changed only when its files change.
+func TestStepFileEdits(t *testing.T) {
+	stored := `{"files": {"u1": {"realname": "acte.pdf"}}, "text": "t"}`
+	add := map[string]json.RawMessage{"u3": json.RawMessage(`{"realname": "neuf.pdf"}`)}
+	cad := func(c *Content, e FileEdits) Input { in := CadastreInputOf(c); in.Files = e; return in }
+	edd := func(c *Content, e FileEdits) Input { in := EDDInputOf(c); in.Files = e; return in }
+	com := func(c *Content, e FileEdits) Input {
+		return CommentairesInput{Commentaires: c.Convention.Commentaires.Text, Files: e}
+	}
+	pr := func(c *Content) *Programme { return &c.Programme }
+	for _, tc := range []struct {
+		col    string
+		object string
+		set    func(c *Content) *TextFiles
+		input  func(*Content, FileEdits) Input
+		got    func(plan) TextFiles
+	}{
+		{"vendeur", ObjProgramme, func(c *Content) *TextFiles { return &pr(c).Vendeur }, cad, func(p plan) TextFiles { return p.(*cadastrePlan).vendeur }},
+		{"acquereur", ObjProgramme, func(c *Content) *TextFiles { return &pr(c).Acquereur }, cad, func(p plan) TextFiles { return p.(*cadastrePlan).acquereur }},
+		{"reference_notaire", ObjProgramme, func(c *Content) *TextFiles { return &pr(c).ReferenceNotaire }, cad, func(p plan) TextFiles { return p.(*cadastrePlan).refNotaire }},
+		{"reference_publication_acte", ObjProgramme, func(c *Content) *TextFiles { return &pr(c).ReferencePublicationActe }, cad, func(p plan) TextFiles { return p.(*cadastrePlan).refPub }},
+		{"edd_volumetrique", ObjProgramme, func(c *Content) *TextFiles { return &pr(c).EDDVolumetrique }, edd, func(p plan) TextFiles { return p.(*eddPlan).vol }},
+		{"edd_classique", ObjProgramme, func(c *Content) *TextFiles { return &pr(c).EDDClassique }, edd, func(p plan) TextFiles { return p.(*eddPlan).cla }},
+		{"edd_stationnements", ObjProgramme, func(c *Content) *TextFiles { return &pr(c).EDDStationnements }, edd, func(p plan) TextFiles { return p.(*eddPlan).sta }},
+		{"commentaires", ObjConvention, func(c *Content) *TextFiles { return &c.Convention.Commentaires }, com, func(p plan) TextFiles { return p.(*commentairesPlan).text }},
+	} {
+		c := contentLO()
+		*tc.set(c) = ParseTextFiles(stored)
+		if got := c.TextFilesOf(tc.col); !reflect.DeepEqual(got.Attached(), []AttachedFile{{"u1", "acte.pdf"}}) {
+			t.Errorf("%s : TextFilesOf lit %+v", tc.col, got)
+		}
+		owner := c.Programme.UUID
+		if tc.object == ObjConvention {
+			owner = c.Convention.UUID
+		}
+		key := FieldKey(tc.object, tc.col, owner)
+		for _, e := range []struct {
+			name  string
+			edits FileEdits
+			want  []AttachedFile
+		}{
+			{"sans modification", nil, []AttachedFile{{"u1", "acte.pdf"}}},
+			{"autre champ", FileEdits{"autre": {Remove: []string{"u1"}}}, []AttachedFile{{"u1", "acte.pdf"}}},
+			{"ajout et retrait", FileEdits{tc.col: {Add: add, Remove: []string{"u1"}}}, []AttachedFile{{"u3", "neuf.pdf"}}},
+		} {
+			p, _ := tc.input(c, e.edits).check(c, Env{Today: today})
+			got := tc.got(p)
+			changed := false
+			for _, ch := range p.changes() {
+				for _, k := range ch.keys {
+					changed = changed || k == key
+				}
+			}
+			wantChanged := e.edits[tc.col].Add != nil
+			if got.Text != "t" || !reflect.DeepEqual(got.Attached(), e.want) || changed != wantChanged {
+				t.Errorf("%s, %s : %+v, changé %v", tc.col, e.name, got, changed)
+			}
+		}
+	}
+}

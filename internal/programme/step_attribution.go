@@ -281,10 +281,13 @@ func (p *variantesPlan) write(ctx context.Context, tx pgx.Tx) error {
 	return err
 }
 
-// CommentairesInput is the Commentaires step (workflows §3.15): the text
-// of the comments to the instructeur (their files are kept).
+// CommentairesInput is the Commentaires step (workflows §3.15): the
+// comments to the instructeur, text and files.
 type CommentairesInput struct {
 	Commentaires string
+	// Files are the files attached to and detached from commentaires;
+	// nil keeps them.
+	Files FileEdits
 }
 
 // Step is StepCommentaires.
@@ -298,13 +301,13 @@ type commentairesPlan struct {
 func (in CommentairesInput) check(c *Content, _ Env) (plan, Problems) {
 	var ps Problems
 	t := ps.fields(ObjConvention).text("commentaires", in.Commentaires, false, "", 5000)
-	return &commentairesPlan{c: c, text: c.Convention.Commentaires.WithText(t)}, ps
+	return &commentairesPlan{c: c, text: in.Files.edit("commentaires", c.Convention.Commentaires, t)}, ps
 }
 
 func (p *commentairesPlan) changes() []change {
 	u := p.c.Convention.UUID
 	var d diff
-	d.add(p.c.Convention.Commentaires.Text != p.text.Text, describe(ObjConvention, "commentaires"),
+	d.add(textFilesChanged(p.c.Convention.Commentaires, p.text), describe(ObjConvention, "commentaires"),
 		FieldKey(ObjConvention, "commentaires", u), FieldKey(ObjConvention, "comments", u))
 	return d
 }

@@ -100,10 +100,10 @@ func (in CadastreInput) check(c *Content, _ Env) (plan, Problems) {
 		p.depAgrement = f.text("departement_residence_argement_gestionnaire_intermediation", in.DepartementResidenceAgrement, false, "", 255)
 		p.villeAgrement = f.text("ville_signature_residence_agrement_gestionnaire_intermediation", in.VilleSignatureResidenceAgrement, false, "", 255)
 	}
-	p.vendeur = in.Files.apply("vendeur", pr.Vendeur).WithText(f.text("vendeur", in.Vendeur, false, "", 5000))
-	p.acquereur = in.Files.apply("acquereur", pr.Acquereur).WithText(f.text("acquereur", in.Acquereur, false, "", 5000))
-	p.refNotaire = in.Files.apply("reference_notaire", pr.ReferenceNotaire).WithText(f.text("reference_notaire", in.ReferenceNotaire, false, "", 5000))
-	p.refPub = in.Files.apply("reference_publication_acte", pr.ReferencePublicationActe).WithText(f.text("reference_publication_acte", in.ReferencePublicationActe, false, "", 5000))
+	p.vendeur = in.Files.edit("vendeur", pr.Vendeur, f.text("vendeur", in.Vendeur, false, "", 5000))
+	p.acquereur = in.Files.edit("acquereur", pr.Acquereur, f.text("acquereur", in.Acquereur, false, "", 5000))
+	p.refNotaire = in.Files.edit("reference_notaire", pr.ReferenceNotaire, f.text("reference_notaire", in.ReferenceNotaire, false, "", 5000))
+	p.refPub = in.Files.edit("reference_publication_acte", pr.ReferencePublicationActe, f.text("reference_publication_acte", in.ReferencePublicationActe, false, "", 5000))
 
 	stored := map[uuid.UUID]ReferenceCadastrale{}
 	for _, r := range c.ReferencesCadastrales {
@@ -164,10 +164,10 @@ func (p *cadastrePlan) changes() []change {
 	field(pr.DateResidenceAgrement != p.agrement, "date_residence_argement_gestionnaire_intermediation")
 	field(pr.DepartementResidenceAgrement != p.depAgrement, "departement_residence_argement_gestionnaire_intermediation")
 	field(pr.VilleSignatureResidenceAgrement != p.villeAgrement, "ville_signature_residence_agrement_gestionnaire_intermediation")
-	field(pr.Vendeur.Text != p.vendeur.Text || !sameFiles(pr.Vendeur, p.vendeur), "vendeur")
-	field(pr.Acquereur.Text != p.acquereur.Text || !sameFiles(pr.Acquereur, p.acquereur), "acquereur")
-	field(pr.ReferenceNotaire.Text != p.refNotaire.Text || !sameFiles(pr.ReferenceNotaire, p.refNotaire), "reference_notaire")
-	field(pr.ReferencePublicationActe.Text != p.refPub.Text || !sameFiles(pr.ReferencePublicationActe, p.refPub), "reference_publication_acte")
+	field(textFilesChanged(pr.Vendeur, p.vendeur), "vendeur")
+	field(textFilesChanged(pr.Acquereur, p.acquereur), "acquereur")
+	field(textFilesChanged(pr.ReferenceNotaire, p.refNotaire), "reference_notaire")
+	field(textFilesChanged(pr.ReferencePublicationActe, p.refPub), "reference_publication_acte")
 	table := TableKey(ObjReferenceCadastrale, pu)
 	stored := map[int64]ReferenceCadastrale{}
 	for _, r := range p.c.ReferencesCadastrales {

@@ -9,7 +9,8 @@ import (
 )
 
 // EDDInput is the États descriptifs de division step (workflows §3.6):
-// the programme's EDD texts (files kept) and the EDD simplifié rows.
+// the programme's EDD texts and the EDD simplifié rows. The text+files
+// fields carry their text; their files change only through Files.
 type EDDInput struct {
 	EDDVolumetrique                   string
 	MentionPublicationEDDVolumetrique string
@@ -17,6 +18,9 @@ type EDDInput struct {
 	MentionPublicationEDDClassique    string
 	EDDStationnements                 string
 	Rows                              []LogementEDDInput
+	// Files are the files attached to and detached from edd_volumetrique,
+	// edd_classique and edd_stationnements; nil keeps them.
+	Files FileEdits
 }
 
 // LogementEDDInput is one row of the EDD simplifié.
@@ -65,11 +69,11 @@ func (in EDDInput) check(c *Content, _ Env) (plan, Problems) {
 	f := ps.fields(ObjProgramme)
 	pr := c.Programme
 	p := &eddPlan{c: c}
-	p.vol = pr.EDDVolumetrique.WithText(f.text("edd_volumetrique", in.EDDVolumetrique, false, "", 50000))
+	p.vol = in.Files.edit("edd_volumetrique", pr.EDDVolumetrique, f.text("edd_volumetrique", in.EDDVolumetrique, false, "", 50000))
 	p.mentionVol = f.text("mention_publication_edd_volumetrique", in.MentionPublicationEDDVolumetrique, false, "", 5000)
-	p.cla = pr.EDDClassique.WithText(f.text("edd_classique", in.EDDClassique, false, "", 50000))
+	p.cla = in.Files.edit("edd_classique", pr.EDDClassique, f.text("edd_classique", in.EDDClassique, false, "", 50000))
 	p.mentionCla = f.text("mention_publication_edd_classique", in.MentionPublicationEDDClassique, false, "", 5000)
-	p.sta = pr.EDDStationnements.WithText(f.text("edd_stationnements", in.EDDStationnements, false, "", 50000))
+	p.sta = in.Files.edit("edd_stationnements", pr.EDDStationnements, f.text("edd_stationnements", in.EDDStationnements, false, "", 50000))
 
 	stored := map[uuid.UUID]LogementEDD{}
 	for _, r := range c.EDD {
@@ -112,11 +116,11 @@ func (p *eddPlan) changes() []change {
 	field := func(changed bool, name string) {
 		d.add(changed, describe(ObjProgramme, name), FieldKey(ObjProgramme, name, pu))
 	}
-	field(pr.EDDVolumetrique.Text != p.vol.Text, "edd_volumetrique")
+	field(textFilesChanged(pr.EDDVolumetrique, p.vol), "edd_volumetrique")
 	field(pr.MentionEDDVolumetrique != p.mentionVol, "mention_publication_edd_volumetrique")
-	field(pr.EDDClassique.Text != p.cla.Text, "edd_classique")
+	field(textFilesChanged(pr.EDDClassique, p.cla), "edd_classique")
 	field(pr.MentionEDDClassique != p.mentionCla, "mention_publication_edd_classique")
-	field(pr.EDDStationnements.Text != p.sta.Text, "edd_stationnements")
+	field(textFilesChanged(pr.EDDStationnements, p.sta), "edd_stationnements")
 	table := TableKey(ObjLogementEDD, pu)
 	stored := map[int64]LogementEDD{}
 	for _, r := range p.c.EDD {

@@ -209,6 +209,15 @@ func (e FileEdits) apply(name string, tf TextFiles) TextFiles {
 	return TextFiles{Text: tf.Text, Files: files}
 }
 
+// edit is the value of the text+files column name after a step: the
+// stored files with the column's file edit applied, and text.
+func (e FileEdits) edit(name string, stored TextFiles, text string) TextFiles {
+	return e.apply(name, stored).WithText(text)
+}
+
+// textFilesChanged reports whether a and b differ in text or files.
+func textFilesChanged(a, b TextFiles) bool { return a.Text != b.Text || !sameFiles(a, b) }
+
 // sameFiles reports whether a and b hold the same files.
 func sameFiles(a, b TextFiles) bool {
 	if len(a.Files) != len(b.Files) {

@@ -81,7 +81,11 @@ func (c *conventions) storeStepFiles(ctx context.Context, tx pgx.Tx, st *stepCtx
 			if c.storage == nil {
 				return nil, keys, errNoStorage
 			}
+			// Filed under the field's owner, as the reference's widget did.
 			target := upload.Target{Kind: upload.OwnerProgramme, UUID: st.content.Programme.UUID}
+			if p.f.object == programme.ObjConvention {
+				target = upload.Target{Kind: upload.OwnerConvention, UUID: st.content.Convention.UUID}
+			}
 			saved, written, err := upload.Save(ctx, tx, c.storage, access.FromContext(ctx), target, p.incoming)
 			keys = append(keys, written...)
 			var refusal *upload.Error

@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"fmt"
 	"html"
 	"io"
 	"io/fs"
@@ -137,5 +138,52 @@ func TestStepTextFilesOverHTTP(t *testing.T) {
 	}
 	if _, page := w.bailleur.get(path); strings.Contains(page, m[1]) {
 		t.Error("le fichier retiré est encore listé")
+	}
+}
+
+// Every text+files field of the step pages, over HTTP: a file posted
+// with the form is attached to its column, listed with its download link
+// and its "Retirer" box, and detached by the box.
+func TestStepTextFilesOverHTTPAllFields(t *testing.T) {
+	w := newCWorld(t)
+	c := w.add(cconv{nature: "AUTRE"}) // a foyer: the EDD step shows
+	prog := `SELECT p.%s FROM programmes_programme p JOIN conventions_convention c ON c.programme_id = p.id WHERE c.id = $1`
+	conv := `SELECT COALESCE(c.%s, '') FROM conventions_convention c WHERE c.id = $1`
+	for _, tc := range []struct{ step, col, sql string }{
+		{"cadastre", "vendeur", prog},
+		{"cadastre", "acquereur", prog},
+		{"cadastre", "reference_notaire", prog},
+		{"cadastre", "reference_publication_acte", prog},
+		{"edd", "edd_volumetrique", prog},
+		{"edd", "edd_classique", prog},
+		{"edd", "edd_stationnements", prog},
+		{"commentaires", "commentaires", conv},
+	} {
+		path := step(tc.step, c.UUID)
+		read := func() programme.TextFiles { return programme.ParseTextFiles(w.str(fmt.Sprintf(tc.sql, tc.col), c.ID)) }
+		name := tc.col + ".pdf"
+		res, body := w.bailleur.postStepFiles(path, url.Values{tc.col: {"texte " + tc.col}}, tc.col+"-fichiers", namedFile{name, testPDF})
+		if res.StatusCode != http.StatusSeeOther {
+			t.Errorf("%s : POST avec fichier : %d %s", tc.col, res.StatusCode, body)
+			continue
+		}
+		stored := read()
+		if stored.Text != "texte "+tc.col || len(stored.Files) != 1 {
+			t.Errorf("%s enregistré : %+v", tc.col, stored)
+			continue
+		}
+		id := stored.FileUUIDs()[0]
+		_, page := w.bailleur.get(path)
+		link := "/upload/" + c.UUID + "/media/" + id
+		if !strings.Contains(page, `href="`+link+`" download>`+name+`<`) || !strings.Contains(page, `name="`+tc.col+`-retirer" value="`+id+`"`) {
+			t.Errorf("%s : lien ou case « Retirer » absent de la page", tc.col)
+		}
+		if res, got := w.bailleur.download(link); res.StatusCode != 200 || got != string(testPDF) {
+			t.Errorf("%s : téléchargement %d", tc.col, res.StatusCode)
+		}
+		res, _ = w.bailleur.postStepFiles(path, url.Values{tc.col: {"texte " + tc.col}, tc.col + "-retirer": {id}}, "")
+		if stored = read(); res.StatusCode != http.StatusSeeOther || stored.Text != "texte "+tc.col || len(stored.Files) != 0 {
+			t.Errorf("%s après retrait : %d %+v", tc.col, res.StatusCode, stored)
+		}
 	}
 }

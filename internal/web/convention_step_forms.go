@@ -165,11 +165,11 @@ func describeStep(c *programme.Content, s programme.Step) stepDesc {
 	case programme.StepEDD:
 		return stepDesc{
 			groups: []groupDesc{{title: "États descriptifs de division", fields: []fieldDesc{
-				fd(pg, "edd_volumetrique", "EDDVolumetrique", kindTextarea),
+				fd(pg, "edd_volumetrique", "EDDVolumetrique", kindTextFiles),
 				fd(pg, "mention_publication_edd_volumetrique", "MentionPublicationEDDVolumetrique", kindTextarea),
-				fd(pg, "edd_classique", "EDDClassique", kindTextarea),
+				fd(pg, "edd_classique", "EDDClassique", kindTextFiles),
 				fd(pg, "mention_publication_edd_classique", "MentionPublicationEDDClassique", kindTextarea),
-				fd(pg, "edd_stationnements", "EDDStationnements", kindTextarea),
+				fd(pg, "edd_stationnements", "EDDStationnements", kindTextFiles),
 			}}},
 			tables: []tableDesc{{table: programme.TableEDD, object: programme.ObjLogementEDD, title: "EDD simplifié",
 				rows: field("Rows"), kind: "logements_edd", cols: []fieldDesc{
@@ -289,7 +289,7 @@ func describeStep(c *programme.Content, s programme.Step) stepDesc {
 			fd(cv, "foyer_residence_variante_3", "Variante3", kindCheckbox),
 		}}}}
 	case programme.StepCommentaires:
-		return stepDesc{groups: []groupDesc{{fields: []fieldDesc{fd(cv, "commentaires", "Commentaires", kindTextarea)}}}}
+		return stepDesc{groups: []groupDesc{{fields: []fieldDesc{fd(cv, "commentaires", "Commentaires", kindTextFiles)}}}}
 	case programme.StepChampLibre:
 		return stepDesc{groups: []groupDesc{{fields: []fieldDesc{fd(cv, "champ_libre_avenant", "ChampLibreAvenant", kindTextarea)}}}}
 	}
