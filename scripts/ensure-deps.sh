@@ -23,9 +23,8 @@ fi
 if [ "${APILOS_NEED_CHROMIUM:-0}" = 1 ]; then
   command -v chromium >/dev/null 2>&1 || need+=(chromium)
 fi
-# Documents: LibreOffice converts .docx to PDF, poppler-utils reads PDFs back in tests.
+# Documents: LibreOffice converts .docx to PDF (worker, tests).
 command -v soffice >/dev/null 2>&1 || need+=(libreoffice-writer-nogui fonts-liberation2)
-command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
 # The .docx renderer is compared with docxtpl, the Python library of the reference.
 /usr/bin/python3 -c 'import docxtpl' >/dev/null 2>&1 || need+=(python3-docxtpl)
 command -v go >/dev/null 2>&1 || { echo "Go est introuvable : installez Go 1.26 (https://go.dev/dl/) puis relancez." >&2; exit 1; }
