@@ -3,7 +3,6 @@ package e2e
 import (
 	"io"
 	"log/slog"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -25,13 +24,8 @@ func TestBrowserAPIDocumentation(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	app := httptest.NewServer(h)
-	defer app.Close()
-	p, err := b.NewPage(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	watchAccessibility(t, p, app.URL, "#swagger-ui")
+	site := openSite(t, ctx, b, h, "#swagger-ui")
+	app, p := site.app, site.p
 	if err := p.Navigate(ctx, app.URL+"/api-siap/v0/schema-ui/"); err != nil {
 		t.Fatal(err)
 	}

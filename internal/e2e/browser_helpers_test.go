@@ -3,6 +3,8 @@ package e2e
 import (
 	"context"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"strings"
 	"testing"
@@ -140,4 +142,52 @@ func (s *seed) convention(bailleur, administration, statut string, cols string, 
 			surface_utile, loyer_par_metre_carre, coeficient, loyer, import_order)
 		SELECT 'A' || g, $1::int, 'T2', 45, 10, 5, 50, 6, 1, 300, g - 1 FROM generate_series(1, 2) g RETURNING id::text`, lot)
 	return conv
+}
+
+// site is the application under test, served for one test, and the
+// browser page open on it; every page it loads is checked by axe.
+type site struct {
+	t   *testing.T
+	ctx context.Context
+	app *httptest.Server
+	p   *Page
+}
+
+// openSite serves h until the test ends and opens a page on it; exclude
+// lists the selectors axe leaves out.
+func openSite(t *testing.T, ctx context.Context, b *Browser, h http.Handler, exclude ...string) *site {
+	t.Helper()
+	app := httptest.NewServer(h)
+	t.Cleanup(app.Close)
+	p, err := b.NewPage(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	watchAccessibility(t, p, app.URL, exclude...)
+	return &site{t: t, ctx: ctx, app: app, p: p}
+}
+
+// click clicks selector and waits for the page it loads.
+func (s *site) click(selector string) {
+	s.t.Helper()
+	must(s.t, s.p.AndWaitLoad(s.ctx, func() error { return s.p.Click(s.ctx, selector) }))
+}
+
+// choose picks value in the select matched by selector.
+func (s *site) choose(selector, value string) {
+	s.t.Helper()
+	var ok bool
+	must(s.t, s.p.Eval(s.ctx, `(() => { const s = document.querySelector('`+selector+`'); s.value = '`+value+`'; return s.value === '`+value+`'; })()`, &ok))
+	if !ok {
+		s.t.Fatalf("%s : choix %q impossible", selector, value)
+	}
+}
+
+// login signs username in through the login form (password e2ePassword).
+func (s *site) login(username string) {
+	s.t.Helper()
+	must(s.t, s.p.Navigate(s.ctx, s.app.URL+"/accounts/login/"))
+	must(s.t, s.p.Type(s.ctx, "#id_username", username))
+	must(s.t, s.p.Type(s.ctx, "#id_password", e2ePassword))
+	s.click("#bouton-connexion")
 }

@@ -3,7 +3,6 @@ package e2e
 import (
 	"io"
 	"log/slog"
-	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -18,7 +17,6 @@ func TestBrowserCreateANRU(t *testing.T) {
 	ctx := testContext(t)
 	s := newSeed(t, ctx)
 	pool, q := s.pool, s.q
-	const pw = e2ePassword
 	s.administration()
 	bail := s.bailleur()
 	s.role(s.user("camille.bailleur", "Camille", false), "BAILLEUR", "bailleur", bail, nil)
@@ -27,27 +25,12 @@ func TestBrowserCreateANRU(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	app := httptest.NewServer(h)
-	defer app.Close()
-	p, err := b.NewPage(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	watchAccessibility(t, p, app.URL)
-	click := func(sel string) { t.Helper(); must(t, p.AndWaitLoad(ctx, func() error { return p.Click(ctx, sel) })) }
-	choose := func(sel, value string) {
-		t.Helper()
-		var ok bool
-		must(t, p.Eval(ctx, `(() => { const s = document.querySelector('`+sel+`'); s.value = '`+value+`'; return s.value === '`+value+`'; })()`, &ok))
-		if !ok {
-			t.Fatalf("%s : choix %q impossible", sel, value)
-		}
-	}
+	site := openSite(t, ctx, b, h)
+	app, p := site.app, site.p
+	click := site.click
+	choose := site.choose
 
-	must(t, p.Navigate(ctx, app.URL+"/accounts/login/"))
-	must(t, p.Type(ctx, "#id_username", "camille.bailleur"))
-	must(t, p.Type(ctx, "#id_password", pw))
-	click("#bouton-connexion")
+	site.login("camille.bailleur")
 	must(t, p.Navigate(ctx, app.URL+"/conventions/new_convention_choice"))
 	click(`a[href="/conventions/new_convention_anru"]`)
 	if got := location(ctx, t, p); got != "/conventions/new_convention_anru" {

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"io"
 	"log/slog"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -29,7 +28,6 @@ func TestBrowserConventionSteps(t *testing.T) {
 	ctx := testContext(t)
 	s := newSeed(t, ctx)
 	pool, q := s.pool, s.q
-	const pw = e2ePassword
 	s.administration()
 	s.role(s.user("camille.bailleur", "Camille", false), "BAILLEUR", "bailleur", s.bailleur(), nil)
 	// The spreadsheet the bailleur fills: the project's logements template.
@@ -49,31 +47,16 @@ func TestBrowserConventionSteps(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	app := httptest.NewServer(h)
-	defer app.Close()
-	p, err := b.NewPage(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	watchAccessibility(t, p, app.URL)
-	click := func(sel string) { t.Helper(); must(t, p.AndWaitLoad(ctx, func() error { return p.Click(ctx, sel) })) }
-	choose := func(sel, value string) {
-		t.Helper()
-		var ok bool
-		must(t, p.Eval(ctx, `(() => { const s = document.querySelector('`+sel+`'); s.value = '`+value+`'; return s.value === '`+value+`'; })()`, &ok))
-		if !ok {
-			t.Fatalf("%s : choix %q impossible", sel, value)
-		}
-	}
+	site := openSite(t, ctx, b, h)
+	app, p := site.app, site.p
+	click := site.click
+	choose := site.choose
 	stepOf := func() string {
 		t.Helper()
 		l := strings.TrimPrefix(location(ctx, t, p), "/conventions/")
 		return strings.Split(l, "/")[0]
 	}
-	must(t, p.Navigate(ctx, app.URL+"/accounts/login/"))
-	must(t, p.Type(ctx, "#id_username", "camille.bailleur"))
-	must(t, p.Type(ctx, "#id_password", pw))
-	click("#bouton-connexion")
+	site.login("camille.bailleur")
 
 	must(t, p.Navigate(ctx, app.URL+"/conventions/new_convention_anru"))
 	must(t, p.Type(ctx, "#id_nom", "Résidence des Tilleuls"))

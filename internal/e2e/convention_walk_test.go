@@ -3,7 +3,6 @@ package e2e
 import (
 	"io"
 	"log/slog"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -25,7 +24,6 @@ func TestBrowserConventionWalk(t *testing.T) {
 	ctx := testContext(t)
 	s := newSeed(t, ctx)
 	pool, q := s.pool, s.q
-	const pw = e2ePassword
 	adm, bail := s.administration(), s.bailleur()
 	s.role(s.user("camille.bailleur", "Camille", false), "BAILLEUR", "bailleur", bail, nil)
 	s.role(s.user("dominique.instructeur", "Dominique", false), "INSTRUCTEUR", "instructeur", nil, adm)
@@ -42,22 +40,14 @@ func TestBrowserConventionWalk(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	app := httptest.NewServer(h)
-	defer app.Close()
-	p, err := b.NewPage(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	watchAccessibility(t, p, app.URL)
+	site := openSite(t, ctx, b, h)
+	app, p := site.app, site.p
 	recap := app.URL + "/conventions/recapitulatif/" + conv
 	statut := func() string { return q(`SELECT statut FROM conventions_convention WHERE uuid = $1::uuid`, conv) }
-	click := func(sel string) { t.Helper(); must(t, p.AndWaitLoad(ctx, func() error { return p.Click(ctx, sel) })) }
+	click := site.click
 	login := func(username string) {
 		t.Helper()
-		must(t, p.Navigate(ctx, app.URL+"/accounts/login/"))
-		must(t, p.Type(ctx, "#id_username", username))
-		must(t, p.Type(ctx, "#id_password", pw))
-		click("#bouton-connexion")
+		site.login(username)
 		// Home once logged in: the search page, listing the convention.
 		if got := location(ctx, t, p); got != "/conventions/recherche" {
 			t.Fatalf("%s connecté : %q, recherche attendue", username, got)

@@ -3,7 +3,6 @@ package e2e
 import (
 	"io"
 	"log/slog"
-	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -19,7 +18,6 @@ func TestBrowserImpersonationBanner(t *testing.T) {
 	ctx := testContext(t)
 	s := newSeed(t, ctx)
 	pool := s.pool
-	const pw = e2ePassword
 	s.user("sacha.support", "Sacha", true)
 	camille := s.user("camille.bailleur", "Camille", false)
 	s.role(camille, "BAILLEUR", "bailleur", s.bailleur(), nil)
@@ -29,20 +27,12 @@ func TestBrowserImpersonationBanner(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	app := httptest.NewServer(h)
-	defer app.Close()
-	p, err := b.NewPage(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	watchAccessibility(t, p, app.URL)
-	click := func(sel string) { t.Helper(); must(t, p.AndWaitLoad(ctx, func() error { return p.Click(ctx, sel) })) }
+	site := openSite(t, ctx, b, h)
+	app, p := site.app, site.p
+	click := site.click
 	const banner = "#bandeau-usurpation"
 
-	must(t, p.Navigate(ctx, app.URL+"/accounts/login/"))
-	must(t, p.Type(ctx, "#id_username", "sacha.support"))
-	must(t, p.Type(ctx, "#id_password", pw))
-	click("#bouton-connexion")
+	site.login("sacha.support")
 	click(`header a[href="/admin/utilisateurs/"]`)
 	if got := location(ctx, t, p); got != "/admin/utilisateurs/" {
 		t.Fatalf("lien Utilisateurs : %q", got)

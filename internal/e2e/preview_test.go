@@ -4,7 +4,6 @@ import (
 	"context"
 	"io"
 	"log/slog"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -25,7 +24,6 @@ func TestBrowserPreviewValidatedConvention(t *testing.T) {
 	ctx := testContext(t)
 	s := newSeed(t, ctx)
 	pool := s.pool
-	const pw = e2ePassword
 	adm, bail := s.administration(), s.bailleur()
 	s.role(s.user("dominique.instructeur", "Dominique", false), "INSTRUCTEUR", "instructeur", nil, adm)
 	conv := s.convention(bail, adm, "4. A signer", "numero, valide_le", "75.D.26.0042", "2026-03-02")
@@ -54,17 +52,9 @@ func TestBrowserPreviewValidatedConvention(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	app := httptest.NewServer(h)
-	defer app.Close()
-	p, err := b.NewPage(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	watchAccessibility(t, p, app.URL)
-	must(t, p.Navigate(ctx, app.URL+"/accounts/login/"))
-	must(t, p.Type(ctx, "#id_username", "dominique.instructeur"))
-	must(t, p.Type(ctx, "#id_password", pw))
-	must(t, p.AndWaitLoad(ctx, func() error { return p.Click(ctx, "#bouton-connexion") }))
+	site := openSite(t, ctx, b, h)
+	app, p := site.app, site.p
+	site.login("dominique.instructeur")
 
 	must(t, p.Navigate(ctx, app.URL+"/conventions/preview/"+conv))
 	if !strings.Contains(text(ctx, t, p, "main"), "Document en préparation") {
