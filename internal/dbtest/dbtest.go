@@ -118,3 +118,22 @@ func Connect(t testing.TB, url string) *pgxpool.Pool {
 	t.Cleanup(pool.Close)
 	return pool
 }
+
+// ID runs a statement returning one integer (an inserted row's id),
+// failing the test on error.
+func ID(t testing.TB, pool *pgxpool.Pool, sql string, args ...any) int64 {
+	t.Helper()
+	var id int64
+	if err := pool.QueryRow(context.Background(), sql, args...).Scan(&id); err != nil {
+		t.Fatalf("%s : %v", sql, err)
+	}
+	return id
+}
+
+// Exec runs a statement, failing the test on error.
+func Exec(t testing.TB, pool *pgxpool.Pool, sql string, args ...any) {
+	t.Helper()
+	if _, err := pool.Exec(context.Background(), sql, args...); err != nil {
+		t.Fatalf("%s : %v", sql, err)
+	}
+}

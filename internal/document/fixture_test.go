@@ -47,18 +47,12 @@ func newWorld(t testing.TB) *world {
 
 func (w *world) id(sql string, args ...any) int64 {
 	w.t.Helper()
-	var id int64
-	if err := w.pool.QueryRow(context.Background(), sql, args...).Scan(&id); err != nil {
-		w.t.Fatalf("%s : %v", sql, err)
-	}
-	return id
+	return dbtest.ID(w.t, w.pool, sql, args...)
 }
 
 func (w *world) exec(sql string, args ...any) {
 	w.t.Helper()
-	if _, err := w.pool.Exec(context.Background(), sql, args...); err != nil {
-		w.t.Fatalf("%s : %v", sql, err)
-	}
+	dbtest.Exec(w.t, w.pool, sql, args...)
 }
 
 // spec describes a convention to create, every field filled.

@@ -43,11 +43,7 @@ func newWorld(t *testing.T) *world {
 
 func (w *world) id(sql string, args ...any) int64 {
 	w.t.Helper()
-	var id int64
-	if err := w.pool.QueryRow(context.Background(), sql, args...).Scan(&id); err != nil {
-		w.t.Fatalf("%s : %v", sql, err)
-	}
-	return id
+	return dbtest.ID(w.t, w.pool, sql, args...)
 }
 
 type conv struct {

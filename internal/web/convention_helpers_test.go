@@ -98,18 +98,12 @@ func newCWorld(t testing.TB) *cworld {
 
 func (w *cworld) id(sql string, args ...any) int64 {
 	w.t.Helper()
-	var id int64
-	if err := w.pool.QueryRow(context.Background(), sql, args...).Scan(&id); err != nil {
-		w.t.Fatalf("%s : %v", sql, err)
-	}
-	return id
+	return dbtest.ID(w.t, w.pool, sql, args...)
 }
 
 func (w *cworld) exec(sql string, args ...any) {
 	w.t.Helper()
-	if _, err := w.pool.Exec(context.Background(), sql, args...); err != nil {
-		w.t.Fatalf("%s : %v", sql, err)
-	}
+	dbtest.Exec(w.t, w.pool, sql, args...)
 }
 
 func (w *cworld) str(sql string, args ...any) string {
