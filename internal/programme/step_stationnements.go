@@ -41,6 +41,21 @@ type lotRow[T any] struct {
 	lot *Lot
 }
 
+// storedRows lists the stored rows of every lot (rows picks them), in
+// order, and indexes them by uuid.
+func storedRows[T any](c *Content, rows func(*Lot) []T, id func(T) uuid.UUID) (map[uuid.UUID]lotRow[T], []lotRow[T]) {
+	old := map[uuid.UUID]lotRow[T]{}
+	var order []lotRow[T]
+	for i := range c.Lots {
+		for _, x := range rows(&c.Lots[i]) {
+			r := lotRow[T]{x, &c.Lots[i]}
+			old[id(x)] = r
+			order = append(order, r)
+		}
+	}
+	return old, order
+}
+
 type stationnementsPlan struct {
 	c       *Content
 	rows    []lotRow[Stationnement]
@@ -50,15 +65,9 @@ type stationnementsPlan struct {
 
 func (in StationnementsInput) check(c *Content, _ Env) (plan, Problems) {
 	var ps Problems
-	p := &stationnementsPlan{c: c, old: map[uuid.UUID]lotRow[Stationnement]{}}
+	p := &stationnementsPlan{c: c}
 	var order []lotRow[Stationnement]
-	for i := range c.Lots {
-		for _, x := range c.Lots[i].Stationnements {
-			r := lotRow[Stationnement]{x, &c.Lots[i]}
-			p.old[x.UUID] = r
-			order = append(order, r)
-		}
-	}
+	p.old, order = storedRows(c, func(l *Lot) []Stationnement { return l.Stationnements }, func(x Stationnement) uuid.UUID { return x.UUID })
 	seen := map[uuid.UUID]bool{}
 	for i, r := range in.Rows {
 		rc := ps.at(TableStationnements, i)
@@ -182,7 +191,7 @@ type collectifPlan struct {
 
 func (in CollectifInput) check(c *Content, _ Env) (plan, Problems) {
 	var ps Problems
-	p := &collectifPlan{c: c, old: map[uuid.UUID]lotRow[LocalCollectif]{}}
+	p := &collectifPlan{c: c}
 	seenLot := map[*Lot]bool{}
 	for i, li := range in.Lots {
 		rc := ps.at(TableLots, i)
@@ -198,13 +207,7 @@ func (in CollectifInput) check(c *Content, _ Env) (plan, Problems) {
 			horsConv:   rc.text("foyer_residence_locaux_hors_convention", li.FoyerResidenceLocauxHorsConvention, false, "", 5000)})
 	}
 	var order []lotRow[LocalCollectif]
-	for i := range c.Lots {
-		for _, x := range c.Lots[i].LocauxCollectifs {
-			r := lotRow[LocalCollectif]{x, &c.Lots[i]}
-			p.old[x.UUID] = r
-			order = append(order, r)
-		}
-	}
+	p.old, order = storedRows(c, func(l *Lot) []LocalCollectif { return l.LocauxCollectifs }, func(x LocalCollectif) uuid.UUID { return x.UUID })
 	seen := map[uuid.UUID]bool{}
 	for i, r := range in.Rows {
 		rc := ps.at(TableLocauxCollectifs, i)
